@@ -1,0 +1,12 @@
+/**
+ * The event loop contracts: {@link io.ferry.api.event.EventDriver pollers},
+ * {@link io.ferry.api.event.EventCenter event centers} with file, time and external events, and
+ * the {@link io.ferry.api.event.Worker worker threads} that run them.
+ *
+ * <p>Threading model, as in Ceph's AsyncMessenger: one {@code Worker} thread runs one
+ * {@code EventCenter}; everything registered with a center runs on that thread. Work crosses
+ * threads only as external events ({@link io.ferry.api.event.EventCenter#execute(Runnable)}).
+ */
+@org.osgi.annotation.bundle.Export
+@org.osgi.annotation.versioning.Version("1.0.0")
+package io.ferry.api.event;

@@ -1,0 +1,371 @@
+package io.ferry.core.event;
+
+import io.ferry.api.event.EventCenter;
+import io.ferry.api.event.EventDriver;
+import io.ferry.api.event.EventMask;
+import io.ferry.api.event.FileEvent;
+import io.ferry.api.event.FileEventHandler;
+import io.ferry.api.event.Pollable;
+import io.ferry.api.event.TimeEvent;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ceph's EventCenter over one {@link EventDriver}. One thread calls {@link #processEvents(long)}
+ * in a loop (see {@link EventLoopWorker}); that thread is bound on the first call.
+ *
+ * <p>Wake-up protocol: before the loop blocks in the driver it publishes {@code SLEEPING} and
+ * re-checks the external queue; a producer that finds {@code SLEEPING} swaps in {@code AWAKE} and
+ * wakes the driver. A producer that queues while the loop is awake costs no system call.
+ */
+public final class DefaultEventCenter implements EventCenter {
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultEventCenter.class);
+    private static final int AWAKE = 0;
+    private static final int SLEEPING = 1;
+
+    private final String name;
+    private final EventDriver driver;
+    private final ConcurrentLinkedQueue<Runnable> external = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger wakeState = new AtomicInteger(AWAKE);
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final Map<Pollable, Registration> fileEvents = new IdentityHashMap<>();
+    private final EventDriver.ReadyHandler readyHandler = this::onReady;
+    private final LongAdder handlerFailures = new LongAdder();
+    private volatile Thread owner;
+    private volatile boolean shutdown;
+    private long timerSeq;
+    private int cancelledTimers;
+    private long eventsProcessed;
+
+    public DefaultEventCenter(String name, EventDriver driver) {
+        this.name = name;
+        this.driver = driver;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public EventDriver driver() {
+        return driver;
+    }
+
+    @Override
+    public boolean inEventLoop() {
+        return Thread.currentThread() == owner;
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return shutdown;
+    }
+
+    /** Binds the calling thread as the center's thread; called once by the worker thread. */
+    public void bindToCurrentThread() {
+        if (owner != null && owner != Thread.currentThread()) {
+            throw new IllegalStateException(name + " is already run by " + owner.getName());
+        }
+        owner = Thread.currentThread();
+    }
+
+    /** @return events processed so far (file events fired, timers run, external tasks run). */
+    public long eventsProcessed() {
+        return eventsProcessed;
+    }
+
+    /** @return handler exceptions caught so far. */
+    public long handlerFailures() {
+        return handlerFailures.sum();
+    }
+
+    /** @return registered file events (center thread only; approximate from others). */
+    public int fileEventCount() {
+        return fileEvents.size();
+    }
+
+    /** @return pending time events, cancelled ones included until purged. */
+    public int timeEventCount() {
+        return timers.size() - cancelledTimers;
+    }
+
+    @Override
+    public FileEvent createFileEvent(Pollable pollable, int mask, FileEventHandler handler) throws IOException {
+        checkThread();
+        if (shutdown) {
+            throw new IOException(name + " is shut down");
+        }
+        if (fileEvents.containsKey(pollable)) {
+            throw new IllegalStateException(pollable + " already has a file event on " + name);
+        }
+        Registration reg = new Registration(pollable, mask, handler);
+        driver.register(pollable, mask, reg);
+        fileEvents.put(pollable, reg);
+        return reg;
+    }
+
+    /**
+     * Cancels the file event of {@code pollable} if there is one; called by sockets before they
+     * close their descriptor, so a reused descriptor number never meets a stale registration.
+     */
+    public void forget(Pollable pollable) {
+        Registration reg = fileEvents.get(pollable);
+        if (reg != null) {
+            reg.cancel();
+        }
+    }
+
+    @Override
+    public TimeEvent createTimeEvent(long delayNanos, Runnable task) {
+        checkThread();
+        Timer t = new Timer(System.nanoTime() + Math.max(0, delayNanos), timerSeq++, task);
+        if (!shutdown) {
+            timers.add(t);
+        }
+        return t;
+    }
+
+    @Override
+    public boolean execute(Runnable task) {
+        if (shutdown && !inEventLoop()) {
+            return false;
+        }
+        external.offer(task);
+        if (!inEventLoop() && wakeState.getAndSet(AWAKE) == SLEEPING) {
+            driver.wakeup();
+        }
+        return true;
+    }
+
+    /**
+     * One turn of the loop: wait for file events (no longer than the next timer or
+     * {@code maxWaitNanos}), then run due timers and queued external events.
+     *
+     * @return the number of events processed in this turn
+     */
+    public int processEvents(long maxWaitNanos) throws IOException {
+        checkThread();
+        long before = eventsProcessed;
+        long timeout = maxWaitNanos;
+        Timer next = nextTimer();
+        if (next != null) {
+            timeout = Math.max(0, Math.min(timeout, next.deadline - System.nanoTime()));
+        }
+        if (timeout > 0) {
+            wakeState.set(SLEEPING);
+            if (!external.isEmpty()) {
+                timeout = 0;
+            }
+        }
+        try {
+            driver.poll(readyHandler, timeout);
+        } finally {
+            wakeState.set(AWAKE);
+        }
+        runDueTimers();
+        runExternal();
+        return (int) (eventsProcessed - before);
+    }
+
+    /**
+     * Shuts the center down on its own thread: runs queued external events, fires every still
+     * active file event once with {@link EventMask#ALL} so its owner sees the failure and cleans
+     * up, cancels what remains, drops timers, closes the driver.
+     */
+    public void shutdownNow() {
+        checkThread();
+        shutdown = true;
+        runExternal();
+        List<Registration> live = new ArrayList<>(fileEvents.values());
+        for (Registration reg : live) {
+            if (reg.active) {
+                fire(reg, EventMask.ALL);
+            }
+        }
+        runExternal();
+        for (Registration reg : new ArrayList<>(fileEvents.values())) {
+            reg.cancel();
+        }
+        timers.clear();
+        cancelledTimers = 0;
+        runExternal();
+        driver.close();
+    }
+
+    private void onReady(Object attachment, int readyMask) {
+        Registration reg = (Registration) attachment;
+        if (reg.active) {
+            fire(reg, readyMask);
+        }
+    }
+
+    private void fire(Registration reg, int readyMask) {
+        eventsProcessed++;
+        try {
+            reg.handler.onFileEvent(readyMask);
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            handlerFailures.increment();
+            LOG.error("{}: file event handler for {} failed; cancelling its event", name, reg.pollable, e);
+            reg.cancel();
+        }
+    }
+
+    private Timer nextTimer() {
+        Timer t = timers.peek();
+        while (t != null && t.cancelled) {
+            timers.poll();
+            cancelledTimers--;
+            t = timers.peek();
+        }
+        return t;
+    }
+
+    private void runDueTimers() {
+        long now = System.nanoTime();
+        Timer t;
+        while ((t = nextTimer()) != null && t.deadline - now <= 0) {
+            timers.poll();
+            t.fired = true;
+            eventsProcessed++;
+            run(t.task, "time event");
+        }
+    }
+
+    private void runExternal() {
+        Runnable task;
+        while ((task = external.poll()) != null) {
+            eventsProcessed++;
+            run(task, "external event");
+        }
+    }
+
+    private void run(Runnable task, String what) {
+        try {
+            task.run();
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            handlerFailures.increment();
+            LOG.error("{}: {} {} failed", name, what, task, e);
+        }
+    }
+
+    private void checkThread() {
+        Thread t = owner;
+        if (t != null && t != Thread.currentThread()) {
+            throw new IllegalStateException("only " + t.getName() + " may call this on " + name
+                    + ", not " + Thread.currentThread().getName());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EventCenter[" + name + ", " + driver.name() + "]";
+    }
+
+    private final class Registration implements FileEvent {
+        final Pollable pollable;
+        final FileEventHandler handler;
+        int mask;
+        boolean active = true;
+
+        Registration(Pollable pollable, int mask, FileEventHandler handler) {
+            this.pollable = pollable;
+            this.mask = mask;
+            this.handler = handler;
+        }
+
+        @Override
+        public int mask() {
+            return mask;
+        }
+
+        @Override
+        public void setMask(int newMask) {
+            checkThread();
+            if (!active || newMask == mask) {
+                return;
+            }
+            try {
+                driver.modify(pollable, newMask);
+                mask = newMask;
+            } catch (IOException e) {
+                LOG.warn("{}: cannot change events of {} to {}: {}; cancelling", name, pollable,
+                        EventMask.toString(newMask), e.getMessage());
+                cancel();
+            }
+        }
+
+        @Override
+        public void cancel() {
+            checkThread();
+            if (active) {
+                active = false;
+                fileEvents.remove(pollable, this);
+                driver.deregister(pollable);
+            }
+        }
+
+        @Override
+        public boolean isActive() {
+            return active;
+        }
+    }
+
+    private final class Timer implements TimeEvent, Comparable<Timer> {
+        final long deadline;
+        final long seq;
+        final Runnable task;
+        boolean cancelled;
+        boolean fired;
+
+        Timer(long deadline, long seq, Runnable task) {
+            this.deadline = deadline;
+            this.seq = seq;
+            this.task = task;
+        }
+
+        @Override
+        public long deadlineNanos() {
+            return deadline;
+        }
+
+        @Override
+        public boolean cancel() {
+            checkThread();
+            if (cancelled || fired || shutdown) {
+                return false;
+            }
+            cancelled = true;
+            cancelledTimers++;
+            if (cancelledTimers > 1024 && cancelledTimers > timers.size() / 2) {
+                timers.removeIf(x -> x.cancelled);
+                cancelledTimers = 0;
+            }
+            return true;
+        }
+
+        @Override
+        public int compareTo(Timer o) {
+            long d = deadline - o.deadline;
+            if (d != 0) {
+                return d < 0 ? -1 : 1;
+            }
+            return Long.compare(seq, o.seq);
+        }
+
+        @Override
+        public String toString() {
+            return "TimeEvent[in " + TimeUnit.NANOSECONDS.toMicros(deadline - System.nanoTime()) + " us]";
+        }
+    }
+}

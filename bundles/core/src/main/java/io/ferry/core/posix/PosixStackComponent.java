@@ -1,0 +1,191 @@
+package io.ferry.core.posix;
+
+import io.ferry.api.event.EventDriverFactory;
+import io.ferry.api.event.Worker;
+import io.ferry.api.net.ConnectedSocket;
+import io.ferry.api.net.NetworkStack;
+import io.ferry.api.net.ServerSocket;
+import io.ferry.api.net.SocketOptions;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registers the {@code posix} {@link NetworkStack} service. Configuration (PID
+ * {@value PosixStackConfig#PID}) is validated: a bad value is refused with a log line naming it,
+ * and the stack keeps running as it was (or on the defaults, at activation). A valid change
+ * restarts the stack: open sockets fail with {@code -ESHUTDOWN}, they are never left hanging.
+ *
+ * <p>Any thread may call the service methods.
+ */
+@Component(service = NetworkStack.class, configurationPid = PosixStackConfig.PID,
+        property = NetworkStack.TYPE_PROPERTY + "=" + PosixNetworkStack.TYPE)
+@Designate(ocd = PosixStackConfig.class)
+public final class PosixStackComponent implements NetworkStack {
+    private static final Logger LOG = LoggerFactory.getLogger(PosixStackComponent.class);
+    private static final long STOP_TIMEOUT_MILLIS = 5_000;
+
+    private final List<EventDriverFactory> drivers = new CopyOnWriteArrayList<>();
+    private volatile PosixNetworkStack stack;
+    private Settings settings;
+
+    /** Valid settings, after checking. */
+    record Settings(int workers, String driver) {
+    }
+
+    @Reference(cardinality = ReferenceCardinality.AT_LEAST_ONE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addDriver(EventDriverFactory factory) {
+        drivers.add(factory);
+    }
+
+    void removeDriver(EventDriverFactory factory) {
+        drivers.remove(factory);
+    }
+
+    @Activate
+    void activate(Map<String, Object> properties) throws IOException {
+        Settings wanted = parse(properties);
+        if (wanted == null) {
+            wanted = new Settings(PosixStackConfig.WORKERS_DEFAULT, PosixStackConfig.DRIVER_DEFAULT);
+            LOG.warn("posix stack: starting on the defaults ({} workers, driver {})", wanted.workers(), wanted.driver());
+        }
+        stack = startStack(wanted);
+        settings = wanted;
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) throws IOException {
+        Settings wanted = parse(properties);
+        if (wanted == null || wanted.equals(settings)) {
+            return;
+        }
+        PosixNetworkStack next;
+        try {
+            next = startStack(wanted);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("posix stack: refused configuration {}: {}; keeping {}", wanted, e.getMessage(), settings);
+            return;
+        }
+        PosixNetworkStack previous = stack;
+        stack = next;
+        settings = wanted;
+        LOG.info("posix stack: reconfigured to {} workers, driver {}; open sockets of the old stack fail",
+                wanted.workers(), next.driverName());
+        previous.stop(STOP_TIMEOUT_MILLIS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        PosixNetworkStack s = stack;
+        if (s != null) {
+            s.stop(STOP_TIMEOUT_MILLIS);
+        }
+    }
+
+    /** @return the running stack, for status output. */
+    public PosixNetworkStack current() {
+        return stack;
+    }
+
+    /** Checks the configuration; logs and returns null if a value is bad. */
+    Settings parse(Map<String, Object> properties) {
+        Object w = properties.getOrDefault("workers", PosixStackConfig.WORKERS_DEFAULT);
+        Object d = properties.getOrDefault("driver", PosixStackConfig.DRIVER_DEFAULT);
+        int workers;
+        try {
+            workers = w instanceof Number ? ((Number) w).intValue() : Integer.parseInt(String.valueOf(w).trim());
+        } catch (NumberFormatException e) {
+            LOG.error("posix stack: refused configuration: workers='{}' is not a number; keeping {}", w, describe());
+            return null;
+        }
+        if (workers < 1 || workers > PosixStackConfig.WORKERS_MAX) {
+            LOG.error("posix stack: refused configuration: workers={} must be 1..{}; keeping {}", workers,
+                    PosixStackConfig.WORKERS_MAX, describe());
+            return null;
+        }
+        String driver = String.valueOf(d).trim();
+        if (!driver.equals("auto") && findDriver(driver) == null) {
+            LOG.error("posix stack: refused configuration: driver='{}' is not an available event driver (have {}); keeping {}",
+                    driver, driverNames(), describe());
+            return null;
+        }
+        return new Settings(workers, driver);
+    }
+
+    private String describe() {
+        return settings == null ? "the defaults" : settings.toString();
+    }
+
+    private PosixNetworkStack startStack(Settings s) throws IOException {
+        EventDriverFactory factory = s.driver().equals("auto") ? autoDriver() : findDriver(s.driver());
+        if (factory == null) {
+            throw new IOException("no event driver available (have " + driverNames() + ")");
+        }
+        PosixNetworkStack next = new PosixNetworkStack("ferry-posix", factory, s.workers());
+        next.start();
+        return next;
+    }
+
+    private EventDriverFactory autoDriver() {
+        EventDriverFactory epoll = findDriver("epoll");
+        return epoll != null ? epoll : findDriver("nio");
+    }
+
+    private EventDriverFactory findDriver(String name) {
+        for (EventDriverFactory f : drivers) {
+            if (Objects.equals(f.name(), name) && f.isAvailable()) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private List<String> driverNames() {
+        return drivers.stream().filter(EventDriverFactory::isAvailable).map(EventDriverFactory::name).toList();
+    }
+
+    @Override
+    public String type() {
+        return PosixNetworkStack.TYPE;
+    }
+
+    @Override
+    public String driverName() {
+        return stack.driverName();
+    }
+
+    @Override
+    public List<Worker> workers() {
+        return stack.workers();
+    }
+
+    @Override
+    public Worker leastLoadedWorker() {
+        return stack.leastLoadedWorker();
+    }
+
+    @Override
+    public ServerSocket listen(SocketAddress address, SocketOptions options, Worker worker) throws IOException {
+        return stack.listen(address, options, worker);
+    }
+
+    @Override
+    public ConnectedSocket connect(SocketAddress address, SocketOptions options, Worker worker) throws IOException {
+        return stack.connect(address, options, worker);
+    }
+}
