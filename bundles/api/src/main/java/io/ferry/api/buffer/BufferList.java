@@ -9,6 +9,11 @@ import java.util.Arrays;
  * copying (Ceph's {@code bufferlist}). Segments backed by a {@link ReferenceCounted} owner hold one
  * reference each, dropped when the segment is consumed or the list is {@link #clear() cleared}.
  *
+ * <p>The list, not the segment views, records where each segment's bytes start: a reader or a
+ * gathering write may move a view's position (as NIO does), and only {@link #consume(long)} and
+ * {@link #splice(long)} drop bytes. Every method reads from the recorded positions, and
+ * {@link #segment(int)} and {@link #nioBuffers(ByteBuffer[])} reset the views they hand out to them.
+ *
  * <p>Not thread-safe: one thread owns a list at a time. Hand it to another thread through an
  * event center's {@code execute}, and stop touching it.
  */
@@ -17,6 +22,8 @@ public final class BufferList {
 
     private ByteBuffer[] segments = new ByteBuffer[INITIAL_SEGMENTS];
     private ReferenceCounted[] owners = new ReferenceCounted[INITIAL_SEGMENTS];
+    /** Where each segment's first unconsumed byte is; the views' own positions may have moved. */
+    private int[] starts = new int[INITIAL_SEGMENTS];
     private int head;
     private int tail;
     private long length;
@@ -53,14 +60,18 @@ public final class BufferList {
     }
 
     /**
-     * @return the i-th segment's view (position..limit are its bytes). Callers may read it or
-     *     pass it to a gathering write, but must use {@link #consume(long)} to drop bytes.
+     * @return the i-th segment's view, its position reset to the segment's first byte
+     *     (position..limit are its bytes). Callers may read it or pass it to a gathering write, which
+     *     moves its position without dropping anything: use {@link #consume(long)} to drop bytes.
+     *     Callers must not change its limit.
      */
     public ByteBuffer segment(int i) {
         if (i < 0 || i >= tail - head) {
             throw new IndexOutOfBoundsException(i);
         }
-        return segments[head + i];
+        ByteBuffer seg = segments[head + i];
+        seg.position(starts[head + i]);
+        return seg;
     }
 
     /**
@@ -83,7 +94,7 @@ public final class BufferList {
         if (owner != null) {
             owner.retain();
         }
-        push(buffer.slice(), owner);
+        push(buffer.slice(), 0, owner);
         length += n;
         return this;
     }
@@ -99,7 +110,7 @@ public final class BufferList {
             throw new IllegalArgumentException("cannot append a list to itself");
         }
         for (int i = other.head; i < other.tail; i++) {
-            push(other.segments[i], other.owners[i]);
+            push(other.segments[i], other.starts[i], other.owners[i]);
             other.segments[i] = null;
             other.owners[i] = null;
         }
@@ -130,12 +141,13 @@ public final class BufferList {
         length -= n;
         while (n > 0) {
             ByteBuffer seg = segments[head];
-            int r = seg.remaining();
+            int r = seg.limit() - starts[head];
             if (n >= r) {
                 n -= r;
                 dropHead();
             } else {
-                seg.position(seg.position() + (int) n);
+                starts[head] += (int) n;
+                seg.position(starts[head]);
                 n = 0;
             }
         }
@@ -156,9 +168,9 @@ public final class BufferList {
         BufferList front = new BufferList();
         while (n > 0) {
             ByteBuffer seg = segments[head];
-            int r = seg.remaining();
+            int r = seg.limit() - starts[head];
             if (n >= r) {
-                front.push(seg, owners[head]);
+                front.push(seg, starts[head], owners[head]);
                 front.length += r;
                 segments[head] = null;
                 owners[head] = null;
@@ -171,9 +183,10 @@ public final class BufferList {
                 if (owner != null) {
                     owner.retain();
                 }
-                front.push(seg.slice(seg.position(), take), owner);
+                front.push(seg.slice(starts[head], take), 0, owner);
                 front.length += take;
-                seg.position(seg.position() + take);
+                starts[head] += take;
+                seg.position(starts[head]);
                 length -= take;
                 n = 0;
             }
@@ -197,12 +210,12 @@ public final class BufferList {
         long skip = offset;
         for (int i = head; i < tail && dst.hasRemaining(); i++) {
             ByteBuffer seg = segments[i];
-            int r = seg.remaining();
+            int r = seg.limit() - starts[i];
             if (skip >= r) {
                 skip -= r;
                 continue;
             }
-            int from = seg.position() + (int) skip;
+            int from = starts[i] + (int) skip;
             int take = Math.min(r - (int) skip, dst.remaining());
             dst.put(dst.position(), seg, from, take);
             dst.position(dst.position() + take);
@@ -220,10 +233,11 @@ public final class BufferList {
         long skip = index;
         for (int i = head; i < tail; i++) {
             ByteBuffer seg = segments[i];
-            if (skip < seg.remaining()) {
-                return seg.get(seg.position() + (int) skip);
+            int r = seg.limit() - starts[i];
+            if (skip < r) {
+                return seg.get(starts[i] + (int) skip);
             }
-            skip -= seg.remaining();
+            skip -= r;
         }
         throw new IllegalStateException("length out of sync");
     }
@@ -239,12 +253,18 @@ public final class BufferList {
     }
 
     /**
-     * Fills {@code out} with the segment views, starting at {@code out[0]}, for a gathering write.
+     * Fills {@code out} with the segment views, starting at {@code out[0]}, for a gathering write;
+     * each view's position is reset to its segment's first byte. The write moves the views'
+     * positions; then {@link #consume(long) consume} the number of bytes it wrote.
      * @return how many were written (at most {@code out.length})
      */
     public int nioBuffers(ByteBuffer[] out) {
         int n = Math.min(out.length, tail - head);
-        System.arraycopy(segments, head, out, 0, n);
+        for (int i = 0; i < n; i++) {
+            ByteBuffer seg = segments[head + i];
+            seg.position(starts[head + i]);
+            out[i] = seg;
+        }
         return n;
     }
 
@@ -273,23 +293,29 @@ public final class BufferList {
         }
     }
 
-    private void push(ByteBuffer seg, ReferenceCounted owner) {
+    /** Appends {@code seg}, whose bytes start at {@code start} and end at its limit. */
+    private void push(ByteBuffer seg, int start, ReferenceCounted owner) {
         if (tail == segments.length) {
             int live = tail - head;
             if (head > 0 && live < segments.length / 2) {
                 System.arraycopy(segments, head, segments, 0, live);
                 System.arraycopy(owners, head, owners, 0, live);
+                System.arraycopy(starts, head, starts, 0, live);
                 Arrays.fill(segments, live, tail, null);
                 Arrays.fill(owners, live, tail, null);
             } else {
-                segments = Arrays.copyOfRange(segments, head, head + Math.max(INITIAL_SEGMENTS, live * 2));
-                owners = Arrays.copyOfRange(owners, head, head + Math.max(INITIAL_SEGMENTS, live * 2));
+                int capacity = Math.max(INITIAL_SEGMENTS, live * 2);
+                segments = Arrays.copyOfRange(segments, head, head + capacity);
+                owners = Arrays.copyOfRange(owners, head, head + capacity);
+                starts = Arrays.copyOfRange(starts, head, head + capacity);
             }
             head = 0;
             tail = live;
         }
+        seg.position(start);
         segments[tail] = seg;
         owners[tail] = owner;
+        starts[tail] = start;
         tail++;
     }
 }

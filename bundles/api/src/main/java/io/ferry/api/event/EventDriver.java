@@ -47,7 +47,11 @@ public interface EventDriver extends AutoCloseable {
     /** Changes the interest mask of a registered pollable ({@link EventMask#NONE} keeps it registered). */
     void modify(Pollable pollable, int mask) throws IOException;
 
-    /** Stops watching a pollable. Never throws; unknown pollables are ignored. */
+    /**
+     * Stops watching a pollable. Never throws; unknown pollables are ignored. Call it before the
+     * pollable's descriptor is closed: fd-based drivers know a pollable by its descriptor number,
+     * which the kernel reuses.
+     */
     void deregister(Pollable pollable);
 
     /**

@@ -38,7 +38,8 @@ public interface ConnectedSocket extends Pollable, AutoCloseable {
      * Reads into {@code dst} from its position.
      *
      * @return bytes read (> 0), 0 at end of stream (the peer shut down its side), or a negative
-     *     errno ({@code -EAGAIN} when nothing is available)
+     *     errno ({@code -EAGAIN} when nothing is available, {@code -EINVAL} when {@code dst} has
+     *     no room, so that 0 always means end of stream)
      */
     int read(ByteBuffer dst);
 

@@ -27,7 +27,8 @@ public interface ServerSocket extends Pollable, AutoCloseable {
      * Accepts one pending connection without blocking and assigns it to {@code target}, whose
      * load is counted up; the new socket must then be used only on {@code target}'s thread.
      *
-     * @param target the worker that will own the connection (usually the stack's least loaded)
+     * @param target the worker that will own the connection (usually the stack's least loaded);
+     *     null means the listener's own worker
      * @return the connection, or null when none is pending
      * @throws IOException for a real failure (such as EMFILE); the listener stays open
      */

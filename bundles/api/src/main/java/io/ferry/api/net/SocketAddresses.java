@@ -26,9 +26,13 @@ public final class SocketAddresses {
             throw new IllegalArgumentException("no port in address '" + text + "' (expected host:port)");
         }
         String host = s.substring(0, colon);
+        String portText = s.substring(colon + 1);
         int port;
         try {
-            port = Integer.parseInt(s.substring(colon + 1));
+            if (portText.isEmpty() || !isAsciiDigits(portText)) {
+                throw new NumberFormatException(portText);
+            }
+            port = Integer.parseInt(portText);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bad port in address '" + text + "'");
         }
@@ -61,19 +65,32 @@ public final class SocketAddresses {
         return String.valueOf(address);
     }
 
+    /**
+     * ASCII only: {@code Character.isDigit} and {@code Character.digit} also take the digits of
+     * other scripts, which {@link InetAddress#getByName} does not read as a literal and would look
+     * up in DNS.
+     */
     private static boolean isNumeric(String host) {
         if (host.indexOf(':') >= 0) {
-            return host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.' || c == '%');
+            return host.chars().allMatch(c -> isAsciiHexDigit(c) || c == ':' || c == '.' || c == '%');
         }
         String[] parts = host.split("\\.", -1);
         if (parts.length != 4) {
             return false;
         }
         for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit) || Integer.parseInt(p) > 255) {
+            if (p.isEmpty() || p.length() > 3 || !isAsciiDigits(p) || Integer.parseInt(p) > 255) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean isAsciiDigits(String s) {
+        return s.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    private static boolean isAsciiHexDigit(int c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 }

@@ -142,7 +142,15 @@ public final class DefaultEventCenter implements EventCenter {
             return false;
         }
         external.offer(task);
-        if (!inEventLoop() && wakeState.getAndSet(AWAKE) == SLEEPING) {
+        if (inEventLoop()) {
+            return true;
+        }
+        if (shutdown && external.remove(task)) {
+            // The loop shut down while we queued: it may already have run its last drain, so
+            // take the task back and tell the caller it will not run.
+            return false;
+        }
+        if (wakeState.getAndSet(AWAKE) == SLEEPING) {
             driver.wakeup();
         }
         return true;

@@ -5,7 +5,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
 /** Configuration of the posix stack (PID {@value #PID}). */
-@ObjectClassDefinition(pid = PosixStackConfig.PID, name = "Ferry posix network stack",
+@ObjectClassDefinition(id = PosixStackConfig.PID, name = "Ferry posix network stack",
         description = "Kernel TCP over a pool of event-loop worker threads.")
 @interface PosixStackConfig {
     String PID = "io.ferry.core.posix";

@@ -13,12 +13,17 @@ public final class SocketTracker {
     private final Set<StackSocket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    /** Adds a socket; if the stack already stopped, the socket is failed at once. */
-    public void add(StackSocket socket) {
+    /**
+     * Adds a fully constructed socket; if the stack already stopped, the socket is failed at once.
+     *
+     * @return the socket, for chaining in the providers
+     */
+    public <T extends StackSocket> T track(T socket) {
         open.add(socket);
         if (closed) {
             socket.failByStack();
         }
+        return socket;
     }
 
     /** Removes a socket that closed. */

@@ -19,12 +19,14 @@ public abstract class StackSocket implements Pollable {
     /** Set when the stack shut down: I/O then returns {@code -ESHUTDOWN}. */
     protected volatile boolean failedByStack;
 
-    /** Counts the worker's load up and joins the tracker. */
+    /**
+     * Counts the worker's load up. The provider hands the fully constructed socket to
+     * {@link SocketTracker#track}, so a stack stopping meanwhile never sees a half-built socket.
+     */
     protected StackSocket(EventLoopWorker worker, SocketTracker tracker) {
         this.worker = worker;
         this.tracker = tracker;
         worker.acquire();
-        tracker.add(this);
     }
 
     /** @return true until {@link #close()}. */

@@ -1,0 +1,380 @@
+package io.ferry.core.epoll;
+
+import io.ferry.api.event.EventDriver;
+import io.ferry.api.event.EventMask;
+import io.ferry.api.event.Pollable;
+import io.ferry.api.net.Errno;
+import io.ferry.core.jna.EpollEventDescriptor;
+import io.ferry.core.jna.LibC;
+import io.ferry.core.jna.NativeBuffers;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The Linux {@code epoll(7)} {@link EventDriver}, level-triggered, over JNA direct calls: one
+ * epoll descriptor, plus an {@code eventfd} registered for {@link #wakeup()}. It waits on any
+ * pollable with a file descriptor: sockets, eventfds, timerfds, AF_XDP sockets.
+ *
+ * <p><b>Threading:</b> one event-loop thread owns the driver and is the only one that may call
+ * {@link #register}, {@link #modify}, {@link #deregister}, {@link #poll} and {@link #close}.
+ * {@link #wakeup()} may be called from any thread at any time, also while {@link #poll} runs and
+ * after {@link #close()} (then it does nothing and never throws). The constructor may run on any
+ * thread, since starting the owner thread publishes the driver to it.
+ *
+ * <p><b>Readiness:</b> interest {@link EventMask#READABLE} waits for {@code EPOLLIN} and
+ * {@code EPOLLRDHUP}, {@link EventMask#WRITABLE} for {@code EPOLLOUT}. {@code EPOLLIN},
+ * {@code EPOLLRDHUP}, {@code EPOLLHUP} and {@code EPOLLERR} are reported as {@code READABLE};
+ * {@code EPOLLOUT}, {@code EPOLLHUP} and {@code EPOLLERR} as {@code WRITABLE}: a hang-up or error
+ * is reported as both, so the owner's next read or write sees it. A registration with interest
+ * {@link EventMask#NONE} stays in the kernel but edge-triggered with no events, so a descriptor
+ * that hangs up while paused does not make every poll return; its readiness is reported once the
+ * interest is set again.
+ *
+ * <p><b>Identity:</b> a pollable is identified by its descriptor number, as in epoll. Deregister
+ * before closing the descriptor (the posix sockets do). Each registration carries a generation in
+ * the event's data, so an event already fetched for a descriptor that was deregistered (and
+ * perhaps reused by a new registration) in the same {@link #poll} is dropped, not misdelivered.
+ *
+ * <p><b>Allocation:</b> the event array, the control struct and the wake-up words are allocated
+ * once; {@link #poll} and {@link #wakeup()} allocate nothing. The descriptor table grows when a
+ * descriptor number exceeds it.
+ *
+ * <p><b>Errors:</b> registration methods throw {@link IOException} with the kernel's reason;
+ * {@link #poll} throws only if {@code epoll_wait} itself fails (not for {@code EINTR}: an
+ * interrupted wait returns 0 events).
+ */
+public final class EpollDriver implements EventDriver {
+    /** The driver name, also the {@code ferry.driver} service property value. */
+    public static final String NAME = "epoll";
+    /** Events fetched by one {@code epoll_wait}; more ready descriptors wait for the next poll. */
+    public static final int DEFAULT_MAX_EVENTS = 512;
+
+    private static final int INITIAL_TABLE_SIZE = 64;
+    /** Generation of the wake-up eventfd's registration; user registrations never get it. */
+    private static final int WAKEUP_GENERATION = 0;
+    private static final int READABLE_EVENTS = LibC.EPOLLIN | LibC.EPOLLRDHUP | LibC.EPOLLHUP | LibC.EPOLLERR;
+    private static final int WRITABLE_EVENTS = LibC.EPOLLOUT | LibC.EPOLLHUP | LibC.EPOLLERR;
+
+    private final int epfd;
+    private final int wakeFd;
+    private final int maxEvents;
+    private final ByteBuffer events;
+    private final long eventsAddress;
+    /** One epoll_event for epoll_ctl; owner thread only. */
+    private final ByteBuffer ctlEvent;
+    private final long ctlEventAddress;
+    /** Where draining the eventfd reads to; owner thread only. Held so the memory stays alive. */
+    private final ByteBuffer drainWord;
+    private final long drainAddress;
+    /** The value 1 that wakeup() writes; never modified, so any thread may pass it. Held so the memory stays alive. */
+    private final ByteBuffer oneWord;
+    private final long oneAddress;
+
+    private Object[] attachments = new Object[INITIAL_TABLE_SIZE];
+    private int[] interests = new int[INITIAL_TABLE_SIZE];
+    private int[] generations = new int[INITIAL_TABLE_SIZE];
+    private int nextGeneration = WAKEUP_GENERATION + 1;
+    private int registered;
+
+    private volatile boolean closed;
+    private final AtomicInteger wakeupsInFlight = new AtomicInteger();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+
+    /** A driver fetching at most {@value #DEFAULT_MAX_EVENTS} events per poll. */
+    public EpollDriver() throws IOException {
+        this(DEFAULT_MAX_EVENTS);
+    }
+
+    /**
+     * @param maxEvents events fetched per {@code epoll_wait}, at least 1
+     * @throws IOException if epoll is not available here or the kernel refuses (out of descriptors)
+     */
+    public EpollDriver(int maxEvents) throws IOException {
+        if (maxEvents < 1) {
+            throw new IllegalArgumentException("maxEvents must be at least 1: " + maxEvents);
+        }
+        if (!LibC.isAvailable()) {
+            throw new IOException("epoll is not available: " + LibC.unavailableReason());
+        }
+        this.maxEvents = maxEvents;
+        this.events = NativeBuffers.allocate(maxEvents * EpollEventDescriptor.SIZE);
+        this.eventsAddress = NativeBuffers.address(events);
+        this.ctlEvent = NativeBuffers.allocate(EpollEventDescriptor.SIZE);
+        this.ctlEventAddress = NativeBuffers.address(ctlEvent);
+        this.drainWord = NativeBuffers.allocate(Long.BYTES);
+        this.drainAddress = NativeBuffers.address(drainWord);
+        this.oneWord = NativeBuffers.allocate(Long.BYTES).putLong(0, 1L);
+        this.oneAddress = NativeBuffers.address(oneWord);
+
+        int ep = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
+        if (ep < 0) {
+            throw failure("epoll_create1", LibC.errno());
+        }
+        int ev = LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
+        if (ev < 0) {
+            int errno = LibC.errno();
+            LibC.close(ep);
+            throw failure("eventfd", errno);
+        }
+        if (ctl(ep, LibC.EPOLL_CTL_ADD, ev, LibC.EPOLLIN, WAKEUP_GENERATION) < 0) {
+            int errno = LibC.errno();
+            LibC.close(ev);
+            LibC.close(ep);
+            throw failure("epoll_ctl(ADD, wake-up eventfd)", errno);
+        }
+        this.epfd = ep;
+        this.wakeFd = ev;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** @return true for any pollable with a file descriptor. */
+    @Override
+    public boolean accepts(Pollable pollable) {
+        return pollable != null && pollable.fd() >= 0;
+    }
+
+    @Override
+    public void register(Pollable pollable, int mask, Object attachment) throws IOException {
+        Objects.requireNonNull(attachment, "attachment");
+        checkOpen();
+        int fd = pollable.fd();
+        if (fd < 0) {
+            throw new IOException("the epoll driver waits on file descriptors; " + pollable + " has none");
+        }
+        ensureCapacity(fd);
+        int generation = nextGeneration++;
+        if (nextGeneration == WAKEUP_GENERATION) {
+            nextGeneration++;
+        }
+        if (ctl(epfd, LibC.EPOLL_CTL_ADD, fd, epollEvents(mask), generation) < 0) {
+            int errno = LibC.errno();
+            if (errno == LibC.EEXIST) {
+                throw new IOException("fd " + fd + " (" + pollable + ") is already registered with this epoll driver");
+            }
+            throw failure("epoll_ctl(ADD, fd " + fd + ")", errno);
+        }
+        if (attachments[fd] == null) {
+            registered++;
+        }
+        attachments[fd] = attachment;
+        interests[fd] = mask;
+        generations[fd] = generation;
+    }
+
+    @Override
+    public void modify(Pollable pollable, int mask) throws IOException {
+        checkOpen();
+        int fd = pollable.fd();
+        if (fd < 0 || fd >= attachments.length || attachments[fd] == null) {
+            throw new IOException(pollable + " is not registered with this epoll driver");
+        }
+        if (interests[fd] == mask) {
+            return;
+        }
+        if (ctl(epfd, LibC.EPOLL_CTL_MOD, fd, epollEvents(mask), generations[fd]) < 0) {
+            int errno = LibC.errno();
+            if (errno == LibC.ENOENT || errno == Errno.EBADF) {
+                // The descriptor was closed without deregistering: the kernel already dropped it.
+                clear(fd);
+            }
+            throw failure("epoll_ctl(MOD, fd " + fd + ")", errno);
+        }
+        interests[fd] = mask;
+    }
+
+    @Override
+    public void deregister(Pollable pollable) {
+        if (pollable == null) {
+            return;
+        }
+        int fd = pollable.fd();
+        if (fd < 0 || fd >= attachments.length || attachments[fd] == null) {
+            return;
+        }
+        clear(fd);
+        if (!closed) {
+            // ENOENT or EBADF mean the descriptor was closed first; the kernel dropped it then.
+            LibC.epoll_ctl(epfd, LibC.EPOLL_CTL_DEL, fd, 0L);
+        }
+    }
+
+    @Override
+    public int poll(ReadyHandler handler, long timeoutNanos) throws IOException {
+        checkOpen();
+        int n = LibC.epoll_wait(epfd, eventsAddress, maxEvents, toTimeoutMillis(timeoutNanos));
+        if (n < 0) {
+            int errno = LibC.errno();
+            if (errno == Errno.EINTR) {
+                return 0;
+            }
+            throw failure("epoll_wait", errno);
+        }
+        int handled = 0;
+        for (int i = 0; i < n; i++) {
+            int at = i * EpollEventDescriptor.SIZE;
+            int ready = events.getInt(at + EpollEventDescriptor.EVENTS_OFFSET);
+            long data = events.getLong(at + EpollEventDescriptor.DATA_OFFSET);
+            int fd = (int) data;
+            int generation = (int) (data >>> 32);
+            if (generation == WAKEUP_GENERATION && fd == wakeFd) {
+                drainWakeups();
+                continue;
+            }
+            Object[] table = attachments;
+            if (fd < 0 || fd >= table.length) {
+                continue;
+            }
+            Object attachment = table[fd];
+            if (attachment == null || generations[fd] != generation || interests[fd] == EventMask.NONE) {
+                continue;
+            }
+            int mask = readyMask(ready);
+            if (mask != EventMask.NONE) {
+                handled++;
+                handler.ready(attachment, mask);
+            }
+        }
+        return handled;
+    }
+
+    /**
+     * Makes a current or the next {@link #poll} return. Coalesced: while a wake-up is pending
+     * and not yet drained by the loop, further calls cost no system call. Any thread; a no-op
+     * after {@link #close()}.
+     */
+    @Override
+    public void wakeup() {
+        wakeupsInFlight.incrementAndGet();
+        try {
+            // Dekker with close(): either close() sees this wake-up in flight and waits, or this
+            // sees closed and does not touch a descriptor number that may already be reused.
+            if (closed || wakeupPending.get() || !wakeupPending.compareAndSet(false, true)) {
+                return;
+            }
+            // Only fails with EAGAIN if the counter were near 2^64, which pending wake-ups prevent.
+            LibC.write(wakeFd, oneAddress, Long.BYTES);
+        } finally {
+            wakeupsInFlight.decrementAndGet();
+        }
+    }
+
+    /** Closes the epoll descriptor and the wake-up eventfd; registered pollables stay open. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        while (wakeupsInFlight.get() != 0) {
+            Thread.onSpinWait();
+        }
+        LibC.close(wakeFd);
+        LibC.close(epfd);
+        Arrays.fill(attachments, null);
+        registered = 0;
+    }
+
+    /** @return the number of registered pollables (owner thread). */
+    public int registeredCount() {
+        return registered;
+    }
+
+    /** @return the epoll descriptor, for diagnostics. */
+    public int epollFd() {
+        return epfd;
+    }
+
+    /** @return true once {@link #close()} ran. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return "EpollDriver[epfd " + epfd + ", " + registered + " registered" + (closed ? ", closed" : "") + "]";
+    }
+
+    /**
+     * Converts a poll timeout to {@code epoll_wait}'s milliseconds: negative waits for ever (-1),
+     * 0 does not wait, anything else is rounded up so that a short wait is never a busy spin.
+     */
+    static int toTimeoutMillis(long timeoutNanos) {
+        if (timeoutNanos < 0) {
+            return -1;
+        }
+        long millis = timeoutNanos / 1_000_000L + (timeoutNanos % 1_000_000L == 0 ? 0 : 1);
+        return millis > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) millis;
+    }
+
+    /** Maps an {@link EventMask} interest to epoll events. */
+    static int epollEvents(int mask) {
+        if (mask == EventMask.NONE) {
+            return LibC.EPOLLET;
+        }
+        int events = 0;
+        if ((mask & EventMask.READABLE) != 0) {
+            events |= LibC.EPOLLIN | LibC.EPOLLRDHUP;
+        }
+        if ((mask & EventMask.WRITABLE) != 0) {
+            events |= LibC.EPOLLOUT;
+        }
+        return events;
+    }
+
+    /** Maps epoll's ready events to {@link EventMask} bits. */
+    static int readyMask(int epollEvents) {
+        int mask = EventMask.NONE;
+        if ((epollEvents & READABLE_EVENTS) != 0) {
+            mask |= EventMask.READABLE;
+        }
+        if ((epollEvents & WRITABLE_EVENTS) != 0) {
+            mask |= EventMask.WRITABLE;
+        }
+        return mask;
+    }
+
+    private int ctl(int ep, int op, int fd, int epollEvents, int generation) {
+        ctlEvent.putInt(EpollEventDescriptor.EVENTS_OFFSET, epollEvents);
+        ctlEvent.putLong(EpollEventDescriptor.DATA_OFFSET, ((long) generation << 32) | (fd & 0xffffffffL));
+        return LibC.epoll_ctl(ep, op, fd, ctlEventAddress);
+    }
+
+    private void drainWakeups() {
+        wakeupPending.set(false);
+        LibC.read(wakeFd, drainAddress, Long.BYTES);
+    }
+
+    private void clear(int fd) {
+        attachments[fd] = null;
+        interests[fd] = EventMask.NONE;
+        registered--;
+    }
+
+    private void ensureCapacity(int fd) {
+        if (fd < attachments.length) {
+            return;
+        }
+        int size = Math.max(fd + 1, attachments.length * 2);
+        attachments = Arrays.copyOf(attachments, size);
+        interests = Arrays.copyOf(interests, size);
+        generations = Arrays.copyOf(generations, size);
+    }
+
+    private void checkOpen() throws IOException {
+        if (closed) {
+            throw new IOException("epoll driver is closed");
+        }
+    }
+
+    private static IOException failure(String call, int errno) {
+        return new IOException(call + " failed: " + LibC.describe(errno));
+    }
+}
