@@ -48,7 +48,9 @@ public interface EventCenter {
      * Queues {@code task} to run on this center's thread and wakes the thread if it is waiting.
      * Any thread may call this. Tasks run in the order they were queued.
      *
-     * @return false if the center is shut down and the task will not run
+     * @return true if the task will run exactly once (also when the center shuts down after
+     *     accepting it: shutdown runs the tasks already queued); false if the center is shut
+     *     down and the task will not run
      */
     boolean execute(Runnable task);
 }

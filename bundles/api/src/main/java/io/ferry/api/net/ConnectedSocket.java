@@ -12,8 +12,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * non-blocking. Register it with {@link #worker()}'s event center and react to readiness.
  *
  * <p><b>Return codes:</b> I/O methods never throw for flow control or peer failures. They return
- * a count, or a negative {@link Errno}: {@code -EAGAIN} when nothing can be done now (wait for
- * the matching event), {@code -ECONNRESET}, {@code -EPIPE}, {@code -ECONNREFUSED} and so on for
+ * a count, or a negative {@link Errno}: a read returns {@code -EAGAIN} when nothing can be read
+ * now, a write or send returns a short count (possibly 0) when the stack is full — then wait for
+ * the matching event; {@code -ECONNRESET}, {@code -EPIPE}, {@code -ECONNREFUSED} and so on for
  * failures, after which the socket is only good for {@link #close()}.
  *
  * <p><b>Threading:</b> only the event-loop thread of {@link #worker()} may call the I/O methods.

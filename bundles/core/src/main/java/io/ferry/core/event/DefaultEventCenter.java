@@ -158,14 +158,15 @@ public final class DefaultEventCenter implements EventCenter {
 
     /**
      * One turn of the loop: wait for file events (no longer than the next timer or
-     * {@code maxWaitNanos}), then run due timers and queued external events.
+     * {@code maxWaitNanos}; negative waits until an event, a timer or {@link #execute}), then
+     * run due timers and queued external events.
      *
      * @return the number of events processed in this turn
      */
     public int processEvents(long maxWaitNanos) throws IOException {
         checkThread();
         long before = eventsProcessed;
-        long timeout = maxWaitNanos;
+        long timeout = maxWaitNanos < 0 ? Long.MAX_VALUE : maxWaitNanos;
         Timer next = nextTimer();
         if (next != null) {
             timeout = Math.max(0, Math.min(timeout, next.deadline - System.nanoTime()));
@@ -177,7 +178,7 @@ public final class DefaultEventCenter implements EventCenter {
             }
         }
         try {
-            driver.poll(readyHandler, timeout);
+            driver.poll(readyHandler, timeout == Long.MAX_VALUE ? -1 : timeout);
         } finally {
             wakeState.set(AWAKE);
         }

@@ -7,6 +7,7 @@ import io.ferry.api.net.NetworkStack;
 import io.ferry.api.net.ServerSocket;
 import io.ferry.api.net.SocketOptions;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -106,11 +107,11 @@ public final class PosixStackComponent implements NetworkStack {
     Settings parse(Map<String, Object> properties) {
         Object w = properties.getOrDefault("workers", PosixStackConfig.WORKERS_DEFAULT);
         Object d = properties.getOrDefault("driver", PosixStackConfig.DRIVER_DEFAULT);
-        int workers;
+        long workers;
         try {
-            workers = w instanceof Number ? ((Number) w).intValue() : Integer.parseInt(String.valueOf(w).trim());
-        } catch (NumberFormatException e) {
-            LOG.error("posix stack: refused configuration: workers='{}' is not a number; keeping {}", w, describe());
+            workers = wholeNumber(w);
+        } catch (NumberFormatException | ArithmeticException e) {
+            LOG.error("posix stack: refused configuration: workers='{}' is not a whole number; keeping {}", w, describe());
             return null;
         }
         if (workers < 1 || workers > PosixStackConfig.WORKERS_MAX) {
@@ -124,7 +125,15 @@ public final class PosixStackComponent implements NetworkStack {
                     driver, driverNames(), describe());
             return null;
         }
-        return new Settings(workers, driver);
+        return new Settings((int) workers, driver);
+    }
+
+    /** Reads a whole number exactly: no truncation of 2.7 or of values beyond a long. */
+    private static long wholeNumber(Object value) {
+        if (value instanceof Byte || value instanceof Short || value instanceof Integer || value instanceof Long) {
+            return ((Number) value).longValue();
+        }
+        return new BigDecimal(String.valueOf(value).trim()).longValueExact();
     }
 
     private String describe() {

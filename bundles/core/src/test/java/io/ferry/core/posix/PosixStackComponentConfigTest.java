@@ -96,6 +96,14 @@ class PosixStackComponentConfigTest {
     }
 
     @Test
+    void parseRefusesNumbersItWouldHaveToTruncate() {
+        assertNull(component.parse(config("workers", 2.7d)), "workers=2.7 must not become 2");
+        assertNull(component.parse(config("workers", 4294967297L)), "workers=2^32+1 must not wrap to 1");
+        assertNull(component.parse(config("workers", "4294967297")), "workers='2^32+1' must not wrap to 1");
+        assertNull(component.parse(config("workers", "99999999999999999999999")), "beyond a long");
+    }
+
+    @Test
     void parseAcceptsValidValuesAsNumbersOrTextAndDefaultsWhatIsMissing() {
         assertEquals(new PosixStackComponent.Settings(PosixStackConfig.WORKERS_DEFAULT, PosixStackConfig.DRIVER_DEFAULT),
                 component.parse(Map.of()));
