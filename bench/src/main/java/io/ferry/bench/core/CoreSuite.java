@@ -21,8 +21,8 @@ import java.util.function.Supplier;
  *       on the epoll driver (main rows) and on the nio driver (extra rows) against Netty's epoll
  *       transport; one server and one client event-loop thread on each side;</li>
  *   <li>external-event dispatch from another thread: rate with a window of in-flight tasks, and
- *       the round trip of a single task (which includes the loop's wake-up), against Netty's
- *       {@code EpollEventLoop.execute()}.</li>
+ *       the round trip of one task handed to an idle loop (queue, wake-up, dispatch), against
+ *       Netty's {@code EpollEventLoop.execute()}.</li>
  * </ol>
  * The three implementations of each case are started together and take turns in measurement
  * windows (see {@link EchoBenchmark}), so that drift in the machine's speed hits all of them alike.
@@ -84,7 +84,7 @@ public final class CoreSuite implements BenchSuite {
         List<DispatchBenchmark.Figures> d = DispatchBenchmark.measure(targets, options.scaled(0.5));
         String[] labels = {"ferry/epoll", "netty/epoll", "ferry/nio"};
         for (int i = 0; i < labels.length; i++) {
-            progress("%-22s %-12s %,10.0f events/s  round trip p50 %6.1f us", "external events", labels[i],
+            progress("%-22s %-12s %,10.0f events/s  wake-up round trip p50 %6.1f us", "external events", labels[i],
                     d.get(i).eventsPerSecond(), d.get(i).roundTripP50Micros());
         }
         String loopAnchor = anchor + " EventLoop.execute";
@@ -106,7 +106,7 @@ public final class CoreSuite implements BenchSuite {
             DispatchBenchmark.Figures netty) {
         rows.add(ResultRow.rate(name, "dispatch rate (" + DispatchBenchmark.WINDOW + " in flight)", "events/s",
                 Math.rint(ferry.eventsPerSecond()), anchor, Math.rint(netty.eventsPerSecond())));
-        rows.add(ResultRow.latency(name, "round trip p50 (1 in flight)", "us", round2(ferry.roundTripP50Micros()), anchor,
+        rows.add(ResultRow.latency(name, "wake-up round trip p50 (idle loop)", "us", round2(ferry.roundTripP50Micros()), anchor,
                 round2(netty.roundTripP50Micros())));
     }
 

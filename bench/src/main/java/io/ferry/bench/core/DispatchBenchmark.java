@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -12,8 +13,9 @@ import org.HdrHistogram.Histogram;
  * <ul>
  *   <li><b>rate</b>: the producer keeps up to {@value #WINDOW} tasks in flight (posting whenever
  *       fewer are outstanding); the loop's completed count over the window is the rate;</li>
- *   <li><b>round trip</b>: one task in flight; the producer posts, spins until the loop ran it,
- *       and records the time. Between tasks the loop goes idle, so this includes its wake-up.</li>
+ *   <li><b>wake-up round trip</b>: the producer pauses {@value #IDLE_MICROS} us so that the loop
+ *       falls asleep in its poller, then posts one task, spins until the loop ran it, and records
+ *       the time: the cost of handing work to an idle loop (queue, wake-up, dispatch).</li>
  * </ul>
  * The same task object is posted every time and only bumps a counter, so the loop's own queue
  * and wake-up are what is measured. Like {@link EchoBenchmark}, the targets take turns in windows
@@ -22,6 +24,8 @@ import org.HdrHistogram.Histogram;
  */
 final class DispatchBenchmark {
     static final int WINDOW = 1024;
+    /** Pause before each wake-up round trip: long enough for the loop to block in its poller. */
+    static final long IDLE_MICROS = 50;
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long HIGHEST_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -130,12 +134,13 @@ final class DispatchBenchmark {
         }
     }
 
-    /** Posts one task at a time for {@code millis}, recording each round trip into {@code histogram}. */
+    /** Posts one task at a time to an idle loop for {@code millis}, recording each round trip into {@code histogram}. */
     private static void roundTripWindow(DispatchTarget target, Counter counter, Histogram histogram, long millis) {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         long p = counter.posted;
         long now;
         do {
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(IDLE_MICROS));
             long t0 = System.nanoTime();
             target.execute(counter);
             p++;

@@ -52,7 +52,15 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>Subclasses may tune sizes for stacks with other buffering (see the {@code protected}
  * methods), and may turn off the one test that stops the stack mid-test with
- * {@link #canStopStackInTest()}.
+ * {@link #canStopStackInTest()}. A new stack's suite is this small:
+ *
+ * <pre>{@code
+ * class ShmStackTest extends NetworkStackContract {
+ *     protected NetworkStack startStack() throws Exception { return ShmStack.start("test", 2); }
+ *     protected void stopStack(NetworkStack stack) { ((ShmStack) stack).stop(5_000); }
+ *     protected SocketAddress listenAddress() { return ShmAddress.ephemeral(); }
+ * }
+ * }</pre>
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES) // a safety net only: every wait below has its own bound
 public abstract class NetworkStackContract {
@@ -166,7 +174,7 @@ public abstract class NetworkStackContract {
             }
             stackStopped = true;
             try {
-                stopStack(stack);
+                assertTimeoutPreemptively(waitBound(), () -> stopStack(stack), "stopping the stack");
             } catch (Throwable t) {
                 failure = add(failure, t);
             }

@@ -68,8 +68,6 @@ public final class EpollDriver implements EventDriver {
     private final ByteBuffer ctlEvent;
     private final long ctlEventAddress;
     /** Where draining the eventfd reads to; owner thread only. Held so the memory stays alive. */
-    private final ByteBuffer drainWord;
-    private final long drainAddress;
     /** The value 1 that wakeup() writes; never modified, so any thread may pass it. Held so the memory stays alive. */
     private final ByteBuffer oneWord;
     private final long oneAddress;
@@ -105,8 +103,6 @@ public final class EpollDriver implements EventDriver {
         this.eventsAddress = NativeBuffers.address(events);
         this.ctlEvent = NativeBuffers.allocate(EpollEventDescriptor.SIZE);
         this.ctlEventAddress = NativeBuffers.address(ctlEvent);
-        this.drainWord = NativeBuffers.allocate(Long.BYTES);
-        this.drainAddress = NativeBuffers.address(drainWord);
         this.oneWord = NativeBuffers.allocate(Long.BYTES).putLong(0, 1L);
         this.oneAddress = NativeBuffers.address(oneWord);
 
@@ -120,7 +116,10 @@ public final class EpollDriver implements EventDriver {
             LibC.close(ep);
             throw failure("eventfd", errno);
         }
-        if (ctl(ep, LibC.EPOLL_CTL_ADD, ev, LibC.EPOLLIN, WAKEUP_GENERATION) < 0) {
+        // Edge-triggered: every write is a new edge, so the loop never reads the counter. Reading
+        // it would race a producer between clearing wakeupPending and the read, swallowing that
+        // producer's write while its flag stays set: every later wake-up would then be skipped.
+        if (ctl(ep, LibC.EPOLL_CTL_ADD, ev, LibC.EPOLLIN | LibC.EPOLLET, WAKEUP_GENERATION) < 0) {
             int errno = LibC.errno();
             LibC.close(ev);
             LibC.close(ep);
@@ -259,7 +258,8 @@ public final class EpollDriver implements EventDriver {
             if (closed || wakeupPending.get() || !wakeupPending.compareAndSet(false, true)) {
                 return;
             }
-            // Only fails with EAGAIN if the counter were near 2^64, which pending wake-ups prevent.
+            // The counter is never read (edge-triggered); it grows by at most one per loop turn
+            // and cannot approach its 2^64 - 2 limit.
             LibC.write(wakeFd, oneAddress, Long.BYTES);
         } finally {
             wakeupsInFlight.decrementAndGet();
@@ -347,9 +347,9 @@ public final class EpollDriver implements EventDriver {
         return LibC.epoll_ctl(ep, op, fd, ctlEventAddress);
     }
 
+    /** The edge was consumed by epoll_wait; the next wakeup() must write again. */
     private void drainWakeups() {
         wakeupPending.set(false);
-        LibC.read(wakeFd, drainAddress, Long.BYTES);
     }
 
     private void clear(int fd) {

@@ -150,7 +150,8 @@ public final class DefaultEventCenter implements EventCenter {
             // take the task back and tell the caller it will not run.
             return false;
         }
-        if (wakeState.getAndSet(AWAKE) == SLEEPING) {
+        // A plain read first: while the loop is awake (the busy case) no atomic write is needed.
+        if (wakeState.get() == SLEEPING && wakeState.getAndSet(AWAKE) == SLEEPING) {
             driver.wakeup();
         }
         return true;
@@ -180,7 +181,8 @@ public final class DefaultEventCenter implements EventCenter {
         try {
             driver.poll(readyHandler, timeout == Long.MAX_VALUE ? -1 : timeout);
         } finally {
-            wakeState.set(AWAKE);
+            // Ordered store suffices: a producer that still reads SLEEPING only adds a spare wake-up.
+            wakeState.lazySet(AWAKE);
         }
         runDueTimers();
         runExternal();

@@ -24,22 +24,36 @@ import java.util.concurrent.locks.LockSupport;
  *       signal to the handler;</li>
  *   <li>a <b>time event</b>: scheduled {@value #TIMER_DELAY_MICROS} us ahead; how late it ran;</li>
  *   <li>an <b>external event</b> posted from another thread while the loop sleeps; latency from
- *       {@code execute} to the task, which proves the wake-up handshake.</li>
+ *       {@code execute} to the task, which proves the wake-up handshake;</li>
+ *   <li>the same <b>after a burst</b>: {@value #BURST_THREADS} threads post external events as fast
+ *       as the loop takes them for {@value #BURST_MILLIS} ms, the loop drains them and falls asleep,
+ *       then one more event must still wake it. A wake-up handshake that loses a wake-up under
+ *       contention (and so leaves the loop deaf to later ones) fails here.</li>
  * </ul>
  * The loop waits in its driver for far longer than the probe's timeout, so a lost wake-up or a
  * lost readiness shows up as a probe failure, never as a slow pass.
  *
- * <p><b>Threading:</b> {@link #run} blocks the calling thread (never an event-loop thread) for at
- * most about its timeout; it may be called from any other thread. The driver, the loop thread and
- * the signal source are released before it returns or throws.
+ * <p><b>Threading:</b> {@link #run} blocks the calling thread, which must not be an event-loop
+ * thread: a healthy probe takes about {@code rounds} x ({@value #BURST_MILLIS} ms + a few ms), and
+ * every single wait is bounded by its timeout. The signal source is closed and the loop is told
+ * to stop (which closes the driver) before it returns or throws; the loop thread ends at once, or,
+ * if the driver no longer wakes, by the end of its current wait (at most ten seconds or five
+ * timeouts).
  */
 public final class DriverProbe {
     /** Delay of the probe's time events. */
     public static final long TIMER_DELAY_MICROS = 1_000;
+    /** Threads posting external events in each burst. */
+    public static final int BURST_THREADS = 2;
+    /** Length of each burst. */
+    public static final long BURST_MILLIS = 100;
+    /** External events a burst keeps queued at most, so that a slow loop does not fill the heap. */
+    private static final int BURST_WINDOW = 4096;
     /** Pause before each signal, so that the loop is asleep in its driver when the signal comes. */
     private static final long SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-    /** Longest single wait of the loop: far beyond any probe, so only a wake-up ends a wait early. */
     private static final long STOP_MILLIS = 2_000;
+    /** Shortest single wait of the probe's loop (at least five times the probe's own waits). */
+    private static final long LOOP_WAIT_MIN_MILLIS = 10_000;
 
     /**
      * What a probe measured; latencies are medians over the rounds, in nanoseconds.
@@ -48,12 +62,17 @@ public final class DriverProbe {
      * @param source what the file event waited on ({@code "eventfd"} or {@code "pipe"})
      */
     public record Report(String driver, String source, int rounds, long fileEventNanos, long timeEventLateNanos,
-            long externalEventNanos) {
+            long externalEventNanos, long burstEvents, long afterBurstNanos) {
 
-        /** @return one line, such as {@code "eventfd event 38 us, time event +61 us late, external event 22 us (median of 5)"}. */
+        /**
+         * @return one line, such as {@code "eventfd event 38 us, time event +61 us late, external event
+         *     wake-up 22 us, after 2-thread bursts 25 us (median of 5; 310000 burst events)"}
+         */
         public String summary() {
-            return String.format("%s event %d us, time event +%d us late, external event wake-up %d us (median of %d)",
-                    source, micros(fileEventNanos), micros(timeEventLateNanos), micros(externalEventNanos), rounds);
+            return String.format("%s event %d us, time event +%d us late, external event wake-up %d us, after %d-thread"
+                    + " bursts %d us (median of %d; %d burst events)", source, micros(fileEventNanos),
+                    micros(timeEventLateNanos), micros(externalEventNanos), BURST_THREADS, micros(afterBurstNanos), rounds,
+                    burstEvents);
         }
 
         private static long micros(long nanos) {
@@ -78,7 +97,8 @@ public final class DriverProbe {
             throw new IllegalArgumentException("rounds and timeout must be positive");
         }
         EventDriver driver = factory.create();
-        ProbeLoop loop = new ProbeLoop("ferry-probe-" + factory.name(), driver);
+        ProbeLoop loop = new ProbeLoop("ferry-probe-" + factory.name(), driver,
+                TimeUnit.MILLISECONDS.toNanos(Math.max(LOOP_WAIT_MIN_MILLIS, 5 * timeoutMillis)));
         SignalSource source = null;
         try {
             loop.start(timeoutMillis);
@@ -113,6 +133,8 @@ public final class DriverProbe {
             long[] file = new long[rounds];
             long[] timer = new long[rounds];
             long[] external = new long[rounds];
+            long[] afterBurst = new long[rounds];
+            long burstEvents = 0;
             for (int i = 0; i < rounds; i++) {
                 // File event.
                 CountDownLatch latch = new CountDownLatch(1);
@@ -141,9 +163,20 @@ public final class DriverProbe {
                     throw new IOException(name + ": the event center refused an external event");
                 }
                 external[i] = await(ran, name + ": the external event (wake-up)", timeoutMillis) - posted;
+
+                // The same after a burst from several threads.
+                burstEvents += burst(center, name, timeoutMillis);
+                LockSupport.parkNanos(SETTLE_NANOS);
+                CompletableFuture<Long> woke = new CompletableFuture<>();
+                long postedAfter = System.nanoTime();
+                if (!center.execute(() -> woke.complete(System.nanoTime()))) {
+                    throw new IOException(name + ": the event center refused an external event");
+                }
+                afterBurst[i] = await(woke, name + ": the external event after a burst from " + BURST_THREADS
+                        + " threads (a lost wake-up leaves the loop deaf)", timeoutMillis) - postedAfter;
             }
             return new Report(name, source.name(), rounds, EchoPattern.median(file), EchoPattern.median(timer),
-                    EchoPattern.median(external));
+                    EchoPattern.median(external), burstEvents, EchoPattern.median(afterBurst));
         } finally {
             try {
                 loop.call(() -> {
@@ -154,6 +187,57 @@ public final class DriverProbe {
                 // The loop is stopped next either way; stopping cancels what is left.
             }
         }
+    }
+
+    /**
+     * {@value #BURST_THREADS} threads post external events for {@value #BURST_MILLIS} ms, keeping at
+     * most {@value #BURST_WINDOW} queued; returns once the loop ran them all.
+     *
+     * @return the number of events posted
+     */
+    private static long burst(DefaultEventCenter center, String name, long timeoutMillis)
+            throws TimeoutException, InterruptedException {
+        AtomicLong posted = new AtomicLong();
+        AtomicLong ran = new AtomicLong();
+        Runnable task = ran::incrementAndGet;
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BURST_MILLIS);
+        Thread[] producers = new Thread[BURST_THREADS];
+        for (int t = 0; t < producers.length; t++) {
+            producers[t] = new Thread(() -> {
+                int n = 0;
+                while (System.nanoTime() - end < 0) {
+                    if (posted.get() - ran.get() >= BURST_WINDOW) {
+                        Thread.yield();
+                        continue;
+                    }
+                    posted.incrementAndGet();
+                    if (!center.execute(task)) {
+                        posted.decrementAndGet();
+                        return;
+                    }
+                    if (++n % 64 == 0) {
+                        Thread.yield();
+                    }
+                }
+            }, center.name() + "-burst-" + t);
+            producers[t].setDaemon(true);
+            producers[t].start();
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BURST_MILLIS + timeoutMillis);
+        for (Thread p : producers) {
+            p.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            if (p.isAlive()) {
+                throw new TimeoutException(name + ": a burst producer did not finish");
+            }
+        }
+        while (ran.get() < posted.get()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new TimeoutException(name + ": " + (posted.get() - ran.get()) + " of " + posted.get()
+                        + " burst events did not run within " + timeoutMillis + " ms");
+            }
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+        }
+        return posted.get();
     }
 
     private static long await(CompletableFuture<Long> future, String what, long timeoutMillis)

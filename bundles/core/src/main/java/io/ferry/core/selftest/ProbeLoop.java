@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A daemon thread running one {@link DefaultEventCenter} whose single waits are longer than any
- * probe, so that only a delivered event or a wake-up ends them. Unlike a stack's worker it exists
- * for one probe and is stopped by it.
+ * wait of the probe, so that only a delivered event or a wake-up ends them in time. Unlike a
+ * stack's worker it exists for one probe and is stopped by it.
  *
  * <p><b>Threading:</b> {@link #start}, {@link #call} and {@link #stop} are for one controlling
  * thread other than the loop's; each of their waits is bounded. {@link #stop} closes the driver
@@ -37,10 +37,11 @@ final class ProbeLoop {
     private volatile boolean stopRequested;
     private volatile boolean started;
 
-    ProbeLoop(String name, EventDriver driver) {
-        this(name, driver, TimeUnit.MINUTES.toNanos(5));
-    }
-
+    /**
+     * @param waitNanos the loop's longest single wait: longer than any wait of the probe, so that a
+     *     lost wake-up fails the probe, and short enough that a loop deaf to wake-ups still ends
+     *     soon after {@link #stop}
+     */
     ProbeLoop(String name, EventDriver driver, long waitNanos) {
         this.driver = driver;
         this.waitNanos = waitNanos;

@@ -53,9 +53,26 @@ class DriverProbeTest {
         assertEquals(driver.equals("epoll") ? "eventfd" : "pipe", report.source());
         assertEquals(3, report.rounds());
         assertTrue(report.fileEventNanos() > 0 && report.externalEventNanos() > 0, report.toString());
+        assertTrue(report.burstEvents() > 0 && report.afterBurstNanos() > 0, report.toString());
         assertTrue(report.timeEventLateNanos() >= 0, report.toString());
         assertTrue(report.summary().contains("external event wake-up"), report.summary());
         EventLoops.awaitCondition(() -> probeThreads() == 0, BOUND, "probe thread ending");
+    }
+
+    /**
+     * Regression test for a lost wake-up: a driver that clears its "wake-up pending" flag before
+     * consuming the wake-up signal can swallow a concurrent producer's signal while the flag stays
+     * set, after which no producer signals again and the loop sleeps through every later event.
+     * Bursts from several threads make that interleaving likely; each is followed by a lone event
+     * that must still wake the loop.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    void shouldStillWakeTheLoopAfterBurstsOfExternalEventsFromOtherThreads(String driver) throws Exception {
+        DriverProbe.Report report = DriverProbe.run(factory(driver), 30, 5_000);
+
+        assertEquals(30, report.rounds());
+        assertTrue(report.burstEvents() >= 30, report.toString());
     }
 
     @ParameterizedTest
