@@ -13,10 +13,10 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +35,17 @@ public final class DefaultEventCenter implements EventCenter {
 
     private final String name;
     private final EventDriver driver;
-    private final ConcurrentLinkedQueue<Runnable> external = new ConcurrentLinkedQueue<>();
+    /** External events: many producers, the loop the only consumer; no allocation per task. */
+    private final MpscUnboundedXaddArrayQueue<Runnable> external = new MpscUnboundedXaddArrayQueue<>(1024);
+    /**
+     * Serialises the consumers of {@link #external} once the loop has finished: its final drain,
+     * then producers that queued too late sorting out whether their task ran.
+     */
+    private final Object lateLock = new Object();
+    /** Tasks queued after the final drain, by count, until their producers collect them. */
+    private final Map<Runnable, Integer> rejectedLate = new IdentityHashMap<>();
+    /** Set by the loop just before its final drain. */
+    private volatile boolean terminated;
     private final AtomicInteger wakeState = new AtomicInteger(AWAKE);
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final Map<Pollable, Registration> fileEvents = new IdentityHashMap<>();
@@ -145,12 +155,11 @@ public final class DefaultEventCenter implements EventCenter {
         if (inEventLoop()) {
             return true;
         }
-        if (shutdown && external.remove(task)) {
-            // The loop shut down while we queued: it may already have run its last drain, so
-            // take the task back and tell the caller it will not run.
-            return false;
+        if (terminated) {
+            return ranInFinalDrain(task);
         }
-        // A plain read first: while the loop is awake (the busy case) no atomic write is needed.
+        // Not terminated when read after our offer: the loop's final drain, which starts after it
+        // sets the flag, is bound to see the task. A plain read first: while the loop is awake (the busy case) no atomic write is needed.
         if (wakeState.get() == SLEEPING && wakeState.getAndSet(AWAKE) == SLEEPING) {
             driver.wakeup();
         }
@@ -210,8 +219,35 @@ public final class DefaultEventCenter implements EventCenter {
         }
         timers.clear();
         cancelledTimers = 0;
-        runExternal();
+        synchronized (lateLock) {
+            terminated = true;
+            runExternal();
+        }
         driver.close();
+    }
+
+    /**
+     * For a producer that found the loop terminated after queuing: the final drain either ran the
+     * task or left it queued. Sweeps what is left (one consumer at a time, under the lock) and
+     * answers whether {@code task} was among the tasks that ran.
+     */
+    private boolean ranInFinalDrain(Runnable task) {
+        synchronized (lateLock) {
+            Runnable late;
+            while ((late = external.poll()) != null) {
+                rejectedLate.merge(late, 1, Integer::sum);
+            }
+            Integer count = rejectedLate.get(task);
+            if (count == null) {
+                return true;
+            }
+            if (count == 1) {
+                rejectedLate.remove(task);
+            } else {
+                rejectedLate.put(task, count - 1);
+            }
+            return false;
+        }
     }
 
     private void onReady(Object attachment, int readyMask) {
