@@ -43,6 +43,7 @@ public final class PosixStackComponent implements NetworkStack {
     private final List<EventDriverFactory> drivers = new CopyOnWriteArrayList<>();
     private volatile PosixNetworkStack stack;
     private Settings settings;
+    private final PosixStackMBeanRegistration jmx = new PosixStackMBeanRegistration(() -> stack);
 
     /** Valid settings, after checking. */
     record Settings(int workers, String driver) {
@@ -67,6 +68,7 @@ public final class PosixStackComponent implements NetworkStack {
         }
         stack = startStack(wanted);
         settings = wanted;
+        jmx.register();
     }
 
     @Modified
@@ -92,6 +94,7 @@ public final class PosixStackComponent implements NetworkStack {
 
     @Deactivate
     void deactivate() {
+        jmx.unregister();
         PosixNetworkStack s = stack;
         if (s != null) {
             s.stop(STOP_TIMEOUT_MILLIS);

@@ -1,0 +1,29 @@
+package io.ferry.core.posix;
+
+/**
+ * The posix stack's counters over JMX, registered as
+ * {@value PosixStackMBeanRegistration#OBJECT_NAME}. Values are read live from the running stack
+ * (after a reconfiguration, from the new one). Any thread; reads are racy snapshots.
+ */
+public interface PosixStackMXBean {
+    /** @return the event driver the workers poll with. */
+    String getDriver();
+
+    /** @return the socket provider ({@code native} or {@code nio}). */
+    String getSocketProvider();
+
+    /** @return the number of worker threads. */
+    int getWorkerCount();
+
+    /** @return open listeners and connections. */
+    int getOpenSockets();
+
+    /** @return each worker's assigned sockets, by worker id. */
+    int[] getWorkerLoads();
+
+    /** @return each worker's processed events, by worker id. */
+    long[] getWorkerEventsProcessed();
+
+    /** @return handler exceptions caught by the workers' event centers, summed. */
+    long getHandlerFailures();
+}
