@@ -7,7 +7,9 @@ import java.nio.channels.SelectableChannel;
  * poll: sockets, eventfds, timerfds, AF_XDP sockets) or a JDK {@link SelectableChannel}.
  * A driver says which it takes with {@link EventDriver#accepts(Pollable)}.
  *
- * <p>Implementations are immutable in what they return; any thread may call them.
+ * <p>Any thread may call these methods. What they return does not change while the pollable is
+ * open; once it is closed, {@link #fd()} may return -1 rather than a number the kernel may already
+ * have reused.
  */
 public interface Pollable {
     /** @return the file descriptor, or -1 when this pollable is not backed by one. */
