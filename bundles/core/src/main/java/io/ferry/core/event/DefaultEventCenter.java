@@ -194,7 +194,7 @@ public final class DefaultEventCenter implements EventCenter {
             wakeState.lazySet(AWAKE);
         }
         runDueTimers();
-        runExternal();
+        runQueuedExternal();
         return (int) (eventsProcessed - before);
     }
 
@@ -289,6 +289,21 @@ public final class DefaultEventCenter implements EventCenter {
         }
     }
 
+    /**
+     * Runs the external events that were queued when this turn started, not the ones they queue
+     * in turn: a task that re-schedules itself with {@link #execute} yields to file and time
+     * events instead of starving them. What is left makes the next wait a non-blocking poll.
+     */
+    private void runQueuedExternal() {
+        int budget = external.size();
+        Runnable task;
+        while (budget-- > 0 && (task = external.poll()) != null) {
+            eventsProcessed++;
+            run(task, "external event");
+        }
+    }
+
+    /** Runs external events until the queue is empty; for shutdown only. */
     private void runExternal() {
         Runnable task;
         while ((task = external.poll()) != null) {

@@ -295,6 +295,43 @@ abstract class AbstractEventCenterTest {
         assertEquals(before + 3, center.handlerFailures());
     }
 
+    @Test
+    void aTaskThatReschedulesItselfDoesNotStarveFileOrTimeEvents() throws Exception {
+        EventLoopWorker worker = startWorker("rescheduling-" + factory().name());
+        DefaultEventCenter center = worker.defaultCenter();
+        TestSignal signal = signal();
+        AtomicBoolean spinning = new AtomicBoolean(true);
+        AtomicInteger turns = new AtomicInteger();
+        Runnable again = new Runnable() {
+            @Override
+            public void run() {
+                turns.incrementAndGet();
+                if (spinning.get()) {
+                    center.execute(this);
+                }
+            }
+        };
+        CompletableFuture<Integer> fired = new CompletableFuture<>();
+        EventLoops.runAndWait(center, () -> {
+            try {
+                center.createFileEvent(signal.pollable(), EventMask.READABLE, fired::complete);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, WAIT);
+        CompletableFuture<Void> timer = new CompletableFuture<>();
+        try {
+            assertTrue(center.execute(again));
+            EventLoops.awaitCondition(() -> turns.get() > 1000, WAIT, "the task re-schedules itself");
+            assertTrue(center.execute(() -> center.createTimeEvent(ms(1), () -> timer.complete(null))));
+            signal.raise();
+            EventLoops.await(fired, WAIT, "a file event while a task keeps re-scheduling itself");
+            EventLoops.await(timer, WAIT, "a time event while a task keeps re-scheduling itself");
+        } finally {
+            spinning.set(false);
+        }
+    }
+
     // ---- file events ----
 
     @Test
