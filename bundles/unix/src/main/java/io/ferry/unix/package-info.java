@@ -11,13 +11,17 @@
  * {@link io.ferry.api.event.EventDriver} can wait on it. Per-message methods (send, receive,
  * signal, drain) never block, never throw for I/O failures and allocate nothing: they return a
  * count or a negative errno ({@link io.ferry.api.net.Errno}), {@code -EAGAIN} meaning "poll and
- * retry". Set-up methods (create, bind, connect, map) throw {@link io.ferry.unix.UnixException}.
+ * retry". Set-up methods (create, bind, connect, map) throw {@link io.ferry.unix.UnixException}. The
+ * one blocking call is the bounded wait ({@link io.ferry.unix.Unix#poll(int, int, long)},
+ * {@link io.ferry.unix.PollSet}): {@code ppoll(2)} with a nanosecond timeout, allocation-free, for
+ * code that wants to sleep on a descriptor without an event driver.
  *
  * <p><b>Threads.</b> Any thread may call any method; the usual owner is the event-loop thread
  * that polls the descriptor. Native calls use per-thread scratch memory, so concurrent calls on
- * different threads do not interfere. {@code close()} is idempotent and thread-safe (exactly one
- * close of the descriptor), but must not race with I/O or memory access on other threads;
- * deregister a descriptor from its event driver before closing it.
+ * different threads do not interfere; the exception is a {@link io.ferry.unix.PollSet}, used by
+ * one thread at a time. {@code close()} is idempotent and thread-safe (exactly one close of the
+ * descriptor), but must not race with I/O, a wait or memory access on other threads; deregister
+ * a descriptor from its event driver before closing it.
  *
  * <p><b>Availability.</b> Linux on x86-64 or aarch64 with JNA; elsewhere
  * {@link io.ferry.unix.Unix#isAvailable()} is false and the factories throw.

@@ -49,6 +49,14 @@ public final class LibC {
     public static final int EFD_NONBLOCK = 0x800;
     public static final int EFD_CLOEXEC = 0x80000;
 
+    // poll(2), ppoll(2): struct pollfd events/revents bits
+    public static final int POLLIN = 0x1;
+    public static final int POLLPRI = 0x2;
+    public static final int POLLOUT = 0x4;
+    public static final int POLLERR = 0x8;
+    public static final int POLLHUP = 0x10;
+    public static final int POLLNVAL = 0x20;
+
     // memfd_create(2), fcntl(2) seals
     public static final int MFD_CLOEXEC = 0x1;
     public static final int MFD_ALLOW_SEALING = 0x2;
@@ -155,8 +163,19 @@ public final class LibC {
 
     public static native int eventfd(int initialValue, int flags);
 
-    /** @param fds address of {@code int[1]}, filled with the descriptors, which {@code poll} waits on. */
+    /** @param fds address of {@code struct pollfd[nfds]} ({@link MsgHdrDescriptor#POLLFD_SIZE} each) */
     public static native int poll(long fds, long nfds, int timeoutMillis);
+
+    /**
+     * {@code ppoll(2)}: as {@code poll} with a nanosecond timeout. glibc's wrapper does not write
+     * the timeout back (the raw system call would), so callers recompute what is left themselves.
+     *
+     * @param fds address of {@code struct pollfd[nfds]}
+     * @param timespec address of a {@code struct timespec} ({@link MsgHdrDescriptor#TIMESPEC_SIZE}),
+     *     0 to wait without limit
+     * @param sigmask address of a {@code sigset_t}, 0 to keep the thread's signal mask
+     */
+    public static native int ppoll(long fds, long nfds, long timespec, long sigmask);
 
     // ---- memory ----
 

@@ -14,6 +14,7 @@ package io.ferry.unix.internal;
  * struct ucred   { pid_t pid; uid_t uid; gid_t gid; }                         12 bytes
  * struct sockaddr_un { sa_family_t sun_family; char sun_path[108]; }         110 bytes
  * struct pollfd  { int fd; short events; short revents; }                      8 bytes
+ * struct timespec { time_t tv_sec; long tv_nsec; }                           16 bytes
  * </pre>
  *
  * <p>Constants and pure arithmetic only; any thread.
@@ -51,6 +52,10 @@ public final class MsgHdrDescriptor {
     public static final int POLLFD_EVENTS_OFFSET = 4;
     public static final int POLLFD_REVENTS_OFFSET = 6;
     public static final int POLLFD_SIZE = 8;
+
+    public static final int TIMESPEC_SEC_OFFSET = 0;
+    public static final int TIMESPEC_NSEC_OFFSET = 8;
+    public static final int TIMESPEC_SIZE = 16;
 
     /** The kernel's limit of descriptors per SCM_RIGHTS message ({@code SCM_MAX_FD}). */
     public static final int SCM_MAX_FD = 253;

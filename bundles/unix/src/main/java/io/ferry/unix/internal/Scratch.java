@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
  * send, receive or eventfd call allocates: a {@code msghdr} already pointing at one iovec and at a
  * control area big enough for {@link MsgHdrDescriptor#SCM_MAX_FD} descriptors, a
  * {@code socklen_t}, a {@code ucred}, a {@code u64}, a {@code sockaddr_un}, an {@code int[2]},
- * a {@code pollfd}, and a copy area for heap buffers (allocated on first use, grown on demand).
+ * a {@code pollfd}, a {@code timespec}, and a copy area for heap buffers (allocated on first use, grown on demand).
  *
  * <p><b>Threading:</b> {@link #current()} is the calling thread's instance; never hand it to
  * another thread. Contents are valid only between filling them and the call that reads them.
@@ -21,6 +21,8 @@ public final class Scratch {
     public static final int PAIR_OFFSET = 112;
     public static final int POLLFD_OFFSET = 120;
     public static final int SOCKADDR_OFFSET = 128;
+    /** After the {@code sockaddr_un} (128 + 110 = 238), 8-aligned, ending at {@link #CONTROL_OFFSET}. */
+    public static final int TIMESPEC_OFFSET = 240;
     public static final int CONTROL_OFFSET = 256;
     /** Room for one SCM_RIGHTS cmsg with the kernel's maximum of descriptors. */
     public static final int CONTROL_SIZE = MsgHdrDescriptor.cmsgSpace(MsgHdrDescriptor.SCM_MAX_FD * Integer.BYTES);
