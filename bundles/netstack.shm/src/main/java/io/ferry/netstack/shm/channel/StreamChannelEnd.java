@@ -12,6 +12,7 @@ import io.ferry.netstack.shm.ring.ByteRingConsumer;
 import io.ferry.netstack.shm.ring.ByteRingProducer;
 import io.ferry.netstack.shm.ring.OneToOneByteRing;
 import io.ferry.unix.EventFd;
+import io.ferry.unix.Unix;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
@@ -61,13 +62,14 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Blocking variants and busy-poll mode</h2>
  * {@link #read(ByteBuffer, long)} and {@link #write(ByteBuffer, long)} first spin for
  * {@link #spinNanos()} re-checking the ring (no system call), then announce "idle" and wait on the
- * eventfd. {@code io.ferry.unix} offers no {@code poll(2)}, and its eventfds are non-blocking, so
- * the wait is a loop of non-blocking eventfd reads with sleeps ({@link LockSupport#parkNanos})
- * growing from 1 us by doubling up to 1 ms, until woken or the timeout; a peer that closes also
- * ends the wait. In <em>busy-poll</em> mode ({@link #setBusyPoll(boolean)}, off by default) they
- * spin on the ring until the timeout instead and never announce, so the peer never makes a system
- * call to wake this end: lowest latency, one core burnt while waiting. The non-blocking calls
- * behave the same in both modes.
+ * eventfd in the kernel ({@link Unix#poll(int, int, long) ppoll(2)} for readability, bounded by
+ * what is left of the timeout), then drain it and re-check the ring. A peer that shuts down or
+ * closes rings the eventfd and so ends the wait; a peer that only raised its flags without
+ * ringing (one that found the channel corrupt, or died mid-close) is noticed within 10 ms, the
+ * longest single kernel wait. In <em>busy-poll</em> mode ({@link #setBusyPoll(boolean)}, off by
+ * default) they spin on the ring until the timeout instead and never announce, so the peer never
+ * makes a system call to wake this end: lowest latency, one core burnt while waiting. The
+ * non-blocking calls behave the same in both modes.
  *
  * <h2>Allocation</h2>
  * Reads and writes allocate nothing and take no lock. Setup ({@link #attach}) and
@@ -77,10 +79,14 @@ public final class StreamChannelEnd implements AutoCloseable {
 
     /** Default spin before a blocking call sleeps on its eventfd. */
     public static final long DEFAULT_SPIN_NANOS = 20_000;
-    /** First sleep step of a blocking wait. */
-    static final long FIRST_SLEEP_NANOS = 1_000;
-    /** Longest sleep step of a blocking wait: a wake-up is noticed within about this long. */
-    static final long MAX_SLEEP_NANOS = 1_000_000;
+    /**
+     * Longest single kernel wait of a blocking call before it re-reads the peer's shutdown and
+     * close flags: bounds how late a peer that set them without ringing (broken, or died
+     * mid-close) is noticed. A ring ends the wait at once.
+     */
+    static final long PEER_CHECK_NANOS = 10_000_000;
+    /** Pause after an unexpected {@code poll} failure, so that the wait never spins on errors. */
+    static final long POLL_FAILURE_BACKOFF_NANOS = 1_000_000;
 
     private static final int EAGAIN = -Errno.EAGAIN;
 
@@ -434,7 +440,10 @@ public final class StreamChannelEnd implements AutoCloseable {
         return spaceWakeupOpportunities;
     }
 
-    /** @return times a blocking call slept on an eventfd (after its spin, outside busy-poll mode). */
+    /**
+     * @return times a blocking call announced idle and went to wait on an eventfd (after its
+     *     spin, outside busy-poll mode); one per announcement, however many kernel waits it took
+     */
     public long sleeps() {
         return sleeps;
     }
@@ -581,7 +590,6 @@ public final class StreamChannelEnd implements AutoCloseable {
         }
         writeAnnounced = true;
         sleeps++;
-        long step = FIRST_SLEEP_NANOS;
         while (true) {
             if (peerClosed()) {
                 return true; // the next step wakes, drains and reports EPIPE
@@ -600,8 +608,7 @@ public final class StreamChannelEnd implements AutoCloseable {
             if (left <= 0) {
                 return false; // still announced: the next call drains
             }
-            LockSupport.parkNanos(Math.min(step, left));
-            step = Math.min(step << 1, MAX_SLEEP_NANOS);
+            sleepOn(spaceOut, left);
         }
     }
 
@@ -631,7 +638,6 @@ public final class StreamChannelEnd implements AutoCloseable {
         }
         readAnnounced = true;
         sleeps++;
-        long step = FIRST_SLEEP_NANOS;
         while (true) {
             // The peer rings dataIn when it shuts down; reading the flag too only covers a peer that
             // died without ringing.
@@ -652,8 +658,20 @@ public final class StreamChannelEnd implements AutoCloseable {
             if (left <= 0) {
                 return false;
             }
-            LockSupport.parkNanos(Math.min(step, left));
-            step = Math.min(step << 1, MAX_SLEEP_NANOS);
+            sleepOn(dataIn, left);
+        }
+    }
+
+    /**
+     * Sleeps in the kernel until {@code doorbell} is readable, at most {@code left} and at most
+     * {@link #PEER_CHECK_NANOS}. Drains nothing: the caller drains and accounts. The eventfd is
+     * polled, never read blocking, so the ring's counters see exactly the drains they saw before.
+     */
+    private static void sleepOn(EventFd doorbell, long left) {
+        int r = Unix.poll(doorbell.fd(), Unix.POLLIN, Math.min(left, PEER_CHECK_NANOS));
+        if (r < 0) {
+            // Not expected (ENOMEM, a closed eventfd the next drain reports): never spin on it.
+            LockSupport.parkNanos(Math.min(left, POLL_FAILURE_BACKOFF_NANOS));
         }
     }
 
