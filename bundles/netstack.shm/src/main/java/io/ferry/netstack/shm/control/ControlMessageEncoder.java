@@ -235,7 +235,8 @@ public final class ControlMessageEncoder {
     // ---- helpers ----
 
     private static boolean fits(ByteBuffer dst, int offset, int length) {
-        return offset >= 0 && offset <= dst.capacity() - length;
+        // The limit, not the capacity: absolute puts beyond the limit throw.
+        return offset >= 0 && offset <= dst.limit() - length;
     }
 
     private static boolean isU16(int v) {

@@ -153,6 +153,9 @@ class ControlMessageRoundTripTest {
         assertEquals(ERR_FD_COUNT, decoder.wrap(b, 0, n, 1));
         assertEquals(CLOSE, decoder.wrap(b, 0, n, 0));
         assertEquals(ERR_BUFFER_TOO_SMALL, ControlMessageEncoder.close(ByteBuffer.allocate(31), 0, 1, 2, KIND_CHANNEL, 0));
+        // A buffer whose limit was left short by an earlier use: refused by code, not by an exception.
+        assertEquals(ERR_BUFFER_TOO_SMALL, ControlMessageEncoder.close(ByteBuffer.allocate(512).limit(31), 0, 1, 2,
+                KIND_CHANNEL, 0));
         assertEquals(Errno.EOPNOTSUPP, ControlMessageDescriptor.errno(ERR_UNSUPPORTED_TYPE));
         assertEquals(Errno.EPROTO, ControlMessageDescriptor.errno(ERR_BAD_FIELD));
     }
