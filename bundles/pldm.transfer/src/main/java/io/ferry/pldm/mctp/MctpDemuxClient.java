@@ -6,8 +6,6 @@ import io.ferry.unix.UnixSeqpacketSocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,25 +22,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threading:</b> see {@link MctpTransport}. Per packet nothing is allocated.
  */
-public final class MctpDemuxClient implements MctpTransport, SocketLink.Owner {
+public final class MctpDemuxClient extends SocketTransportLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(MctpDemuxClient.class);
-    private static final int NEW = 0;
-    private static final int STARTED = 1;
-    private static final int CLOSED = 2;
 
     private final MctpConfig config;
     private final MctpReceiver receiver;
     private final MctpFaultListener faultListener;
     private final MctpCounters counters = new MctpCounters();
-    private final AtomicInteger state = new AtomicInteger(NEW);
-    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
-    private volatile EventCenter center;
     private UnixSeqpacketSocket socket;
     private SocketLink link;
     private ByteBuffer rx;
     private ByteBuffer tx;
     private ByteBuffer view;
-    private boolean released;
 
     /**
      * @param config the daemon's socket name and the limits ({@link MctpConfig#localEid()} is not used)
@@ -64,10 +55,7 @@ public final class MctpDemuxClient implements MctpTransport, SocketLink.Owner {
      */
     @Override
     public void start(EventCenter center) throws IOException {
-        Objects.requireNonNull(center, "center");
-        if (!state.compareAndSet(NEW, STARTED)) {
-            throw new IllegalStateException(this + " was already started or closed");
-        }
+        beginStart(center);
         UnixSeqpacketSocket connected = null;
         try {
             connected = UnixSeqpacketSocket.connect(UnixAddress.abstractName(config.socketName()));
@@ -79,8 +67,7 @@ public final class MctpDemuxClient implements MctpTransport, SocketLink.Owner {
             if (connected != null) {
                 connected.close();
             }
-            state.set(CLOSED);
-            closeFuture.complete(null);
+            markClosed();
             throw e;
         }
         this.socket = connected;
@@ -93,8 +80,7 @@ public final class MctpDemuxClient implements MctpTransport, SocketLink.Owner {
             register();
         } else if (!center.execute(this::register)) {
             connected.close();
-            state.set(CLOSED);
-            closeFuture.complete(null);
+            markClosed();
             throw new IOException("event center " + center.name() + " is shut down");
         }
     }
@@ -112,8 +98,7 @@ public final class MctpDemuxClient implements MctpTransport, SocketLink.Owner {
         } catch (IOException | RuntimeException e) {
             LOG.error("{}: cannot register with {}: {}", this, center.name(), e.toString());
             released = true;
-            state.set(CLOSED);
-            closeFuture.complete(null);
+            markClosed();
             notifyFault(0, "cannot register with the event center: " + e);
         }
     }
@@ -143,8 +128,7 @@ public final class MctpDemuxClient implements MctpTransport, SocketLink.Owner {
         boolean fault = !released;
         released = true;
         link = null;
-        state.set(CLOSED);
-        closeFuture.complete(null);
+        markClosed();
         if (fault) {
             LOG.warn("{}: connection to the demux lost: {} ({})", this, reason, counters);
             notifyFault(errno, reason);
@@ -186,26 +170,9 @@ public final class MctpDemuxClient implements MctpTransport, SocketLink.Owner {
         return state.get() == STARTED && l != null && l.isOpen();
     }
 
-    @Override
-    public void close() {
-        int previous = state.getAndSet(CLOSED);
-        if (previous == NEW) {
-            closeFuture.complete(null);
-            return;
-        }
-        if (previous == CLOSED) {
-            return;
-        }
-        EventCenter c = center;
-        if (c.inEventLoop()) {
-            release();
-        } else if (!c.execute(this::release)) {
-            LOG.debug("{}: closed after its event center shut down", this);
-        }
-    }
-
     /** Releases the connection on the center's thread; idempotent; no fault is reported. */
-    private void release() {
+    @Override
+    void release() {
         if (released) {
             return;
         }
@@ -218,11 +185,6 @@ public final class MctpDemuxClient implements MctpTransport, SocketLink.Owner {
             socket.close();
             closeFuture.complete(null);
         }
-    }
-
-    @Override
-    public CompletableFuture<Void> closeFuture() {
-        return closeFuture;
     }
 
     @Override

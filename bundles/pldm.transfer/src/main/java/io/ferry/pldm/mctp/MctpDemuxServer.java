@@ -14,9 +14,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,31 +41,24 @@ import org.slf4j.LoggerFactory;
  * Per packet nothing is allocated: one receive buffer, one send buffer and one view, all direct,
  * are shared by the clients of this server (they run on one thread).
  */
-public final class MctpDemuxServer implements MctpTransport, SocketLink.Owner {
+public final class MctpDemuxServer extends SocketTransportLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(MctpDemuxServer.class);
     /** Connections accepted per readiness event of the listener. */
     private static final int ACCEPT_BATCH = 32;
     /** Pause of the listener after accept failed for lack of descriptors or memory. */
     private static final long ACCEPT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final int NEW = 0;
-    private static final int STARTED = 1;
-    private static final int CLOSED = 2;
 
     private final MctpConfig config;
     private final MctpReceiver receiver;
     private final MctpCounters counters = new MctpCounters();
-    private final AtomicInteger state = new AtomicInteger(NEW);
-    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     /** Center thread only. */
     private final List<SocketLink> links = new ArrayList<>();
-    private volatile EventCenter center;
     private UnixSeqpacketServer listener;
     private FileEvent listenEvent;
     private TimeEvent acceptRetry;
     private ByteBuffer rx;
     private ByteBuffer tx;
     private ByteBuffer view;
-    private boolean released;
     private long nextClientId;
 
     /**
@@ -81,16 +72,12 @@ public final class MctpDemuxServer implements MctpTransport, SocketLink.Owner {
 
     @Override
     public void start(EventCenter center) throws IOException {
-        Objects.requireNonNull(center, "center");
-        if (!state.compareAndSet(NEW, STARTED)) {
-            throw new IllegalStateException(this + " was already started or closed");
-        }
+        beginStart(center);
         UnixSeqpacketServer bound;
         try {
             bound = UnixSeqpacketServer.bind(UnixAddress.abstractName(config.socketName()));
         } catch (IOException | RuntimeException e) {
-            state.set(CLOSED);
-            closeFuture.complete(null);
+            markClosed();
             throw e;
         }
         this.listener = bound;
@@ -103,8 +90,7 @@ public final class MctpDemuxServer implements MctpTransport, SocketLink.Owner {
             register();
         } else if (!center.execute(this::register)) {
             bound.close();
-            state.set(CLOSED);
-            closeFuture.complete(null);
+            markClosed();
             throw new IOException("event center " + center.name() + " is shut down");
         }
     }
@@ -293,27 +279,9 @@ public final class MctpDemuxServer implements MctpTransport, SocketLink.Owner {
         return state.get() == STARTED && !released;
     }
 
-    @Override
-    public void close() {
-        int previous = state.getAndSet(CLOSED);
-        if (previous == NEW) {
-            closeFuture.complete(null);
-            return;
-        }
-        if (previous == CLOSED) {
-            return;
-        }
-        EventCenter c = center;
-        if (c.inEventLoop()) {
-            release();
-        } else if (!c.execute(this::release)) {
-            // The center shut down: its final firing of our file events released everything.
-            LOG.debug("{}: closed after its event center shut down", this);
-        }
-    }
-
     /** Releases the listener and every client, on the center's thread; idempotent. */
-    private void release() {
+    @Override
+    void release() {
         if (released) {
             return;
         }
@@ -334,11 +302,6 @@ public final class MctpDemuxServer implements MctpTransport, SocketLink.Owner {
         links.clear();
         LOG.info("{}: closed ({})", this, counters);
         closeFuture.complete(null);
-    }
-
-    @Override
-    public CompletableFuture<Void> closeFuture() {
-        return closeFuture;
     }
 
     @Override
