@@ -53,4 +53,13 @@ public interface EventCenter {
      *     down and the task will not run
      */
     boolean execute(Runnable task);
+
+    /**
+     * Cancels the file event of {@code pollable}, if it has one on this center. Whoever owns a
+     * descriptor calls this before closing it, so that a descriptor number the kernel reuses
+     * never meets a stale registration. Center thread only.
+     *
+     * @since 1.1
+     */
+    void forget(Pollable pollable);
 }

@@ -6,7 +6,11 @@
  * <p>Threading model, as in Ceph's AsyncMessenger: one {@code Worker} thread runs one
  * {@code EventCenter}; everything registered with a center runs on that thread. Work crosses
  * threads only as external events ({@link io.ferry.api.event.EventCenter#execute(Runnable)}).
+ *
+ * <p>A bundle that needs event loops of its own asks the
+ * {@link io.ferry.api.event.WorkerPoolFactory} service for a {@link io.ferry.api.event.WorkerPool}
+ * (1.1) rather than copying an implementation.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.ferry.api.event;

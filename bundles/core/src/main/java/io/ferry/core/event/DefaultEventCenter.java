@@ -129,6 +129,7 @@ public final class DefaultEventCenter implements EventCenter {
      * Cancels the file event of {@code pollable} if there is one; called by sockets before they
      * close their descriptor, so a reused descriptor number never meets a stale registration.
      */
+    @Override
     public void forget(Pollable pollable) {
         Registration reg = fileEvents.get(pollable);
         if (reg != null) {

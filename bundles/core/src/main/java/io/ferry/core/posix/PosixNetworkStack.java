@@ -7,10 +7,10 @@ import io.ferry.api.net.NetworkStack;
 import io.ferry.api.net.ServerSocket;
 import io.ferry.api.net.SocketOptions;
 import io.ferry.core.event.EventLoopWorker;
+import io.ferry.core.event.EventLoopWorkerPool;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.slf4j.Logger;
@@ -31,6 +31,7 @@ public final class PosixNetworkStack implements NetworkStack {
     private final SocketProvider sockets;
     private final int workerCount;
     private final SocketTracker tracker = new SocketTracker();
+    private volatile EventLoopWorkerPool pool;
     private volatile List<EventLoopWorker> workers = List.of();
     private volatile boolean stopped;
 
@@ -54,20 +55,9 @@ public final class PosixNetworkStack implements NetworkStack {
         if (!workers.isEmpty() || stopped) {
             throw new IllegalStateException("start once");
         }
-        List<EventLoopWorker> created = new ArrayList<>();
-        try {
-            for (int i = 0; i < workerCount; i++) {
-                EventLoopWorker w = new EventLoopWorker(i, threadPrefix + "-" + i, driverFactory.create());
-                created.add(w);
-                w.start();
-            }
-        } catch (IOException | RuntimeException e) {
-            for (EventLoopWorker w : created) {
-                w.stop(5_000);
-            }
-            throw e;
-        }
-        workers = Collections.unmodifiableList(created);
+        EventLoopWorkerPool started = EventLoopWorkerPool.start(threadPrefix, workerCount, driverFactory);
+        pool = started;
+        workers = started.eventLoopWorkers();
         LOG.info("posix stack started: {} workers on {} with {} sockets", workerCount, driverFactory.name(),
                 sockets.name());
     }
@@ -84,10 +74,8 @@ public final class PosixNetworkStack implements NetworkStack {
         }
         stopped = true;
         tracker.failAll();
-        boolean allStopped = true;
-        for (EventLoopWorker w : workers) {
-            allStopped &= w.stop(timeoutMillis);
-        }
+        EventLoopWorkerPool p = pool;
+        boolean allStopped = p == null || p.close(timeoutMillis);
         tracker.closeRemaining();
         LOG.info("posix stack stopped ({} workers)", workers.size());
         return allStopped;

@@ -27,6 +27,8 @@ import java.util.Objects;
 public final class ShmDmaEngine extends AbstractDmaEngine {
     /** Default bytes copied per event-loop turn. */
     public static final int SLICE_SIZE_DEFAULT = 1024 * 1024;
+    /** How long a slice whose host range is stalled ({@link ShmWindow#isStalled}) waits before it checks again. */
+    public static final long STALL_RECHECK_NANOS = 10_000_000L;
 
     private final ShmWindow window;
     private final boolean ownsWindow;
@@ -85,6 +87,8 @@ public final class ShmDmaEngine extends AbstractDmaEngine {
 
     private final class ShmOperation extends AbstractDmaOperation {
         private ByteBuffer view;
+        /** The timer of a slice waiting for a stalled range; cancelled on release. */
+        private io.ferry.api.event.TimeEvent stallWait;
         /** Bytes of the current chunk already moved. */
         private int inChunk;
         private final Runnable step = this::step;
@@ -118,6 +122,12 @@ public final class ShmDmaEngine extends AbstractDmaEngine {
             int chunkLength = plan.chunkLength(chunk);
             int n = Math.min(sliceSize, chunkLength - inChunk);
             long rel = plan.chunkOffset(chunk) + inChunk;
+            if (window.isStalled(request().hostAddress() + rel, n)) {
+                // The host stopped serving this range: check again later, never spin.
+                stallWait = center().createTimeEvent(STALL_RECHECK_NANOS, step);
+                return;
+            }
+            stallWait = null;
             int status = copy((int) (request().hostAddress() + rel), request().localOffset() + rel, n);
             if (status != DmaStatus.SUCCESS) {
                 complete(status);
@@ -168,6 +178,12 @@ public final class ShmDmaEngine extends AbstractDmaEngine {
         @Override
         void release() {
             view = null;
+            if (stallWait != null) {
+                if (center().inEventLoop()) {
+                    stallWait.cancel();
+                } // else: released after the center shut down, which dropped its timers anyway
+                stallWait = null;
+            }
         }
     }
 }

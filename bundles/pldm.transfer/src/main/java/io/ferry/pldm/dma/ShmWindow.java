@@ -13,7 +13,17 @@ import java.util.Objects;
  * The host memory window that the {@code shm} DMA engine emulates: a file mapped
  * {@code READ_WRITE}, shared by the node (through {@link ShmDmaEngine}) and the remote-terminus
  * simulator ({@link #attach(Path)}). A host address is a byte offset into the window. The file is
- * created {@code 0600}, at most {@link #MAX_SIZE} bytes (one {@link MappedByteBuffer}).
+ * created {@code 0600}, at most {@link #MAX_SIZE} bytes of host memory (one {@link MappedByteBuffer}).
+ *
+ * <p><b>Stall control.</b> After the host memory the file holds a control page of
+ * {@link #CONTROL_LENGTH} bytes (not addressable by DMA): {@value #STALL_SLOTS} slots of
+ * {@code {u64 start, u64 end}} (little-endian, at {@link #STALL_SLOTS_OFFSET} of the page), each
+ * naming a host address range the host has stopped serving, as a host that hangs mid-DMA does.
+ * The simulator sets a range with {@link #stall} and clears it with {@link #resume}, from its own
+ * process if need be; {@link ShmDmaEngine} checks {@link #isStalled} before each slice and, for a
+ * stalled range, waits on a timer and checks again (never spinning), so such a transfer ends only
+ * by the responder's timeout or by a resume. Slot words are written with release and read with
+ * acquire semantics.
  *
  * <p><b>Threading:</b> the mapping is plain shared memory with no synchronisation of its own: the
  * PLDM exchange orders access (the simulator writes host memory before sending
@@ -22,7 +32,15 @@ import java.util.Objects;
  */
 public final class ShmWindow implements AutoCloseable {
     /** Largest window: one mapping, addressed by an {@code int} index. */
-    public static final long MAX_SIZE = Integer.MAX_VALUE - 7;
+    public static final long MAX_SIZE = Integer.MAX_VALUE - 7 - 4096;
+    /** Bytes of the control page after the host memory. */
+    public static final int CONTROL_LENGTH = 4096;
+    /** Stall slots in the control page. */
+    public static final int STALL_SLOTS = 32;
+    /** Offset of the first stall slot in the control page; each slot is 16 bytes. */
+    public static final int STALL_SLOTS_OFFSET = 64;
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteBufferViewVarHandle(
+            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private final Path path;
     private final long size;
@@ -57,7 +75,7 @@ public final class ShmWindow implements AutoCloseable {
             file = Files.createTempFile(directory, "ferry-dma-", ".window");
         }
         try {
-            return new ShmWindow(file, size, map(file, size, true), true);
+            return new ShmWindow(file, size, map(file, size + CONTROL_LENGTH, true), true);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(file);
             throw e;
@@ -70,11 +88,13 @@ public final class ShmWindow implements AutoCloseable {
      * @throws IOException if the file is missing or cannot be mapped
      */
     public static ShmWindow attach(Path path) throws IOException {
-        long size = Files.size(path);
+        long fileSize = Files.size(path);
+        long size = fileSize - CONTROL_LENGTH;
         if (size <= 0 || size > MAX_SIZE) {
-            throw new IOException("window " + path + " has size " + size + ", outside 1.." + MAX_SIZE);
+            throw new IOException("window " + path + " has size " + fileSize + ", outside " + (1 + CONTROL_LENGTH) + ".."
+                    + (MAX_SIZE + CONTROL_LENGTH));
         }
-        return new ShmWindow(path, size, map(path, size, false), false);
+        return new ShmWindow(path, size, map(path, fileSize, false), false);
     }
 
     private static MappedByteBuffer map(Path file, long size, boolean grow) throws IOException {
@@ -104,9 +124,62 @@ public final class ShmWindow implements AutoCloseable {
         return address >= 0 && length >= 0 && address <= size && length <= size - address;
     }
 
-    /** @return a new view of the whole window (index = host address), for one thread. */
+    /** @return a new view of the whole host memory (index = host address), for one thread. */
     public java.nio.ByteBuffer buffer() {
-        return mapping.duplicate();
+        return mapping.slice(0, (int) size);
+    }
+
+    private int slotIndex(int slot) {
+        return (int) size + STALL_SLOTS_OFFSET + slot * 16;
+    }
+
+    /**
+     * Stops the host from serving DMA to or from {@code [address, address + length)} until
+     * {@link #resume}. Any thread, any process mapping the window.
+     *
+     * @return the slot used (for {@link #resume}), or -1 when all {@value #STALL_SLOTS} slots are taken
+     */
+    public synchronized int stall(long address, long length) {
+        if (length <= 0 || !contains(address, length)) {
+            throw new IllegalArgumentException("range " + address + "+" + length + " is not inside the window");
+        }
+        for (int i = 0; i < STALL_SLOTS; i++) {
+            int at = slotIndex(i);
+            if ((long) LONGS.getAcquire(mapping, at + 8) == 0) {
+                LONGS.setRelease(mapping, at, address);
+                LONGS.setRelease(mapping, at + 8, address + length);
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Clears stall slot {@code slot}: DMA to its range goes on at the next check. Any thread. */
+    public void resume(int slot) {
+        if (slot < 0 || slot >= STALL_SLOTS) {
+            throw new IllegalArgumentException("no stall slot " + slot);
+        }
+        LONGS.setRelease(mapping, slotIndex(slot) + 8, 0L);
+    }
+
+    /** Clears every stall slot. Any thread. */
+    public void resumeAll() {
+        for (int i = 0; i < STALL_SLOTS; i++) {
+            resume(i);
+        }
+    }
+
+    /** @return true if any part of {@code [address, address + length)} is stalled. Any thread; allocates nothing. */
+    public boolean isStalled(long address, long length) {
+        long end = address + length;
+        for (int i = 0; i < STALL_SLOTS; i++) {
+            int at = slotIndex(i);
+            long slotEnd = (long) LONGS.getAcquire(mapping, at + 8);
+            if (slotEnd != 0 && address < slotEnd && (long) LONGS.getAcquire(mapping, at) < end) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return true once closed. */

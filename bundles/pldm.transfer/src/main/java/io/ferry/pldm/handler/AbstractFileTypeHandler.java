@@ -1,5 +1,8 @@
 package io.ferry.pldm.handler;
 
+import io.ferry.api.pldm.FileTypeHandler;
+import io.ferry.api.pldm.Resolution;
+import io.ferry.api.pldm.OpenResult;
 import io.ferry.pldm.codec.CompletionCodes;
 import io.ferry.pldm.codec.FileIoChecks;
 import io.ferry.pldm.codec.IbmFileTypes;
@@ -80,7 +83,7 @@ abstract class AbstractFileTypeHandler implements FileTypeHandler {
         if (offset < 0 || length < 0 || offset > BaseDirectory.MAX_HANDLE || length > BaseDirectory.MAX_HANDLE) {
             return CompletionCodes.IBM_DATA_OUT_OF_RANGE;
         }
-        long size = t.directory().size(t);
+        long size = BaseDirectory.of(t).size(t);
         if (!forWrite) {
             return size < 0 ? (int) -size : FileIoChecks.checkOffset(offset, size);
         }
@@ -96,7 +99,7 @@ abstract class AbstractFileTypeHandler implements FileTypeHandler {
         if (t == null || !t.isResolved()) {
             return 0;
         }
-        long size = t.directory().size(t);
+        long size = BaseDirectory.of(t).size(t);
         return size < 0 ? 0 : FileIoChecks.clampLength(offset, length, size);
     }
 
@@ -109,7 +112,7 @@ abstract class AbstractFileTypeHandler implements FileTypeHandler {
             return OpenResult.failed(CompletionCodes.ERROR_UNSUPPORTED_PLDM_CMD);
         }
         Resolution t = readTarget(r);
-        return t.isResolved() ? t.directory().openRead(t) : OpenResult.failed(t.code());
+        return t.isResolved() ? BaseDirectory.of(t).openRead(t) : OpenResult.failed(t.code());
     }
 
     @Override
@@ -121,7 +124,7 @@ abstract class AbstractFileTypeHandler implements FileTypeHandler {
             return OpenResult.failed(CompletionCodes.ERROR_UNSUPPORTED_PLDM_CMD);
         }
         Resolution t = writeTarget(r);
-        return t.isResolved() ? t.directory().openWrite(t, creatable) : OpenResult.failed(t.code());
+        return t.isResolved() ? BaseDirectory.of(t).openWrite(t, creatable) : OpenResult.failed(t.code());
     }
 
     /** Records an announced length: 0x87 for 0 or over the maximum, ERROR_NOT_READY when full. */
@@ -142,7 +145,7 @@ abstract class AbstractFileTypeHandler implements FileTypeHandler {
      */
     boolean complete(Resolution w) {
         Long expected = announced.get(w.handle());
-        return expected == null || w.directory().size(w) >= expected;
+        return expected == null || BaseDirectory.of(w).size(w) >= expected;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.ferry.pldm.handler;
 
+import io.ferry.api.pldm.Resolution;
+import io.ferry.api.pldm.OpenResult;
 import io.ferry.pldm.codec.CompletionCodes;
 
 import java.io.IOException;
@@ -168,12 +170,20 @@ public final class BaseDirectory {
         if (code != CompletionCodes.SUCCESS) {
             return Resolution.refused(handle, code);
         }
-        return new Resolution(CompletionCodes.SUCCESS, handle, this, name, path);
+        return Resolution.resolved(handle, this, name, path);
+    }
+
+    /**
+     * @return the directory a resolution made by a {@code BaseDirectory} lives in, or {@code null}
+     *     for a refusal or a resolution made by someone else
+     */
+    public static BaseDirectory of(Resolution r) {
+        return r != null && r.owner() instanceof BaseDirectory d ? d : null;
     }
 
     /** Whether {@code r} belongs to this directory. */
     public boolean owns(Resolution r) {
-        return r != null && r.isResolved() && r.directory() == this;
+        return r != null && r.isResolved() && r.owner() == this;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.ferry.pldm.handler;
 
+import io.ferry.api.pldm.Resolution;
+import io.ferry.api.pldm.OpenResult;
 import io.ferry.pldm.codec.CompletionCodes;
 import io.ferry.pldm.codec.IbmFileTypes;
 

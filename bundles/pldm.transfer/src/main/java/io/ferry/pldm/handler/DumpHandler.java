@@ -1,5 +1,6 @@
 package io.ferry.pldm.handler;
 
+import io.ferry.api.pldm.Resolution;
 import io.ferry.pldm.codec.CompletionCodes;
 import io.ferry.pldm.codec.IbmFileTypes;
 
@@ -99,7 +100,7 @@ public final class DumpHandler extends AbstractFileTypeHandler {
 
     @Override
     Resolution readTarget(Resolution r) {
-        return !r.isResolved() || r.directory() == store ? r : store.resolve(r.handle());
+        return !r.isResolved() || r.owner() == store ? r : store.resolve(r.handle());
     }
 
     @Override
@@ -110,7 +111,7 @@ public final class DumpHandler extends AbstractFileTypeHandler {
         if (r.handle() != active) {
             return Resolution.refused(r.handle(), CompletionCodes.IBM_INVALID_FILE_HANDLE);
         }
-        return r.directory() == incoming ? r : incoming.resolve(r.handle());
+        return r.owner() == incoming ? r : incoming.resolve(r.handle());
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.ferry.pldm.handler;
 
+import io.ferry.api.pldm.FileTypeHandler;
+import io.ferry.api.pldm.Resolution;
 import io.ferry.pldm.codec.CompletionCodes;
 
 import java.util.ArrayList;

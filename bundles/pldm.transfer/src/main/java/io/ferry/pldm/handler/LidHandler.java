@@ -1,5 +1,6 @@
 package io.ferry.pldm.handler;
 
+import io.ferry.api.pldm.Resolution;
 import io.ferry.pldm.codec.CompletionCodes;
 import io.ferry.pldm.codec.IbmFileTypes;
 
@@ -69,12 +70,12 @@ public final class LidHandler extends AbstractFileTypeHandler {
 
     @Override
     Resolution readTarget(Resolution r) {
-        return !r.isResolved() || r.directory() == lids ? r : lids.resolve(r.handle());
+        return !r.isResolved() || r.owner() == lids ? r : lids.resolve(r.handle());
     }
 
     @Override
     Resolution writeTarget(Resolution r) {
-        return !r.isResolved() || r.directory() == incoming ? r : incoming.resolve(r.handle());
+        return !r.isResolved() || r.owner() == incoming ? r : incoming.resolve(r.handle());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.ferry.pldm.handler;
 
+import io.ferry.api.pldm.Resolution;
 import io.ferry.pldm.codec.CompletionCodes;
 import io.ferry.pldm.codec.IbmFileTypes;
 
@@ -67,7 +68,7 @@ public final class PelHandler extends AbstractFileTypeHandler {
         if (!r.isResolved()) {
             return r;
         }
-        return r.directory() == store ? r : store.resolve(r.handle());
+        return r.owner() == store ? r : store.resolve(r.handle());
     }
 
     @Override
@@ -75,7 +76,7 @@ public final class PelHandler extends AbstractFileTypeHandler {
         if (!r.isResolved()) {
             return r;
         }
-        return r.directory() == incoming ? r : incoming.resolve(r.handle());
+        return r.owner() == incoming ? r : incoming.resolve(r.handle());
     }
 
     @Override

@@ -3,7 +3,7 @@
  * live on the BMC, which handles and ranges are valid, and what happens after a transfer
  * (store a PEL, stage a LID, complete a dump offload, accept a certificate).
  *
- * <p>The SPI is {@link io.ferry.pldm.handler.FileTypeHandler}; every handler stores under a
+ * <p>The SPI is {@link io.ferry.api.pldm.FileTypeHandler} (exported by io.ferry.api); every handler stores under a
  * configured base directory through {@link io.ferry.pldm.handler.BaseDirectory}, which refuses
  * any handle or name that would escape it ({@code ..}, absolute paths, NUL, symbolic links, overlong
  * or reserved names) with {@code IBM_INVALID_FILE_HANDLE} (0x86) and re-checks the real path after
@@ -22,6 +22,5 @@
  * code (constants of {@link io.ferry.pldm.codec.CompletionCodes}). Only configuration errors
  * (a base directory that cannot be created) throw, when the handler is built.
  *
- * <p>Private to the bundle for now; the SPI will be exported with the TransferService work.
  */
 package io.ferry.pldm.handler;

@@ -33,6 +33,8 @@ public final class InJvmMctpTransport implements MctpTransport {
     private InJvmMctpTransport peer;
     private volatile EventCenter center;
     private volatile boolean closed;
+    private volatile MctpLinkListener linkListener = MctpLinkListener.NONE;
+    private final java.util.concurrent.atomic.AtomicBoolean linkClosedTold = new java.util.concurrent.atomic.AtomicBoolean();
 
     private InJvmMctpTransport(int localEid, MctpReceiver receiver, int maxMessageLength, int queueCapacity) {
         if (!MctpFraming.isUnicastEid(localEid)) {
@@ -143,16 +145,38 @@ public final class InJvmMctpTransport implements MctpTransport {
         receiver.onMessage(this, from.localEid, ByteBuffer.wrap(message));
     }
 
+    /** @return true while this end is started and neither it nor its peer is closed. */
     @Override
     public boolean isOpen() {
-        return center != null && !closed;
+        return center != null && !closed && !peer.closed;
     }
 
-    /** Closes this end at once (no descriptors to release); the peer's later sends get {@link #NOT_CONNECTED}. */
+    @Override
+    public void setLinkListener(MctpLinkListener listener) {
+        linkListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * Closes this end at once (no descriptors to release); the peer's later sends get
+     * {@link #NOT_CONNECTED}. Both ends' link listeners are told, each on its own center: this end
+     * closed, and for the peer its link now leads nowhere (the terminus went away).
+     */
     @Override
     public void close() {
         closed = true;
         closeFuture.complete(null);
+        tellLinkClosed();
+        InJvmMctpTransport p = peer;
+        if (p != null) {
+            p.tellLinkClosed();
+        }
+    }
+
+    private void tellLinkClosed() {
+        EventCenter c = center;
+        if (c != null && linkClosedTold.compareAndSet(false, true)) {
+            c.execute(() -> linkListener.onLinkClosed(this));
+        }
     }
 
     @Override

@@ -129,6 +129,7 @@ public final class MctpDemuxClient extends SocketTransportLifecycle {
         released = true;
         link = null;
         markClosed();
+        notifyLinkClosed(this);
         if (fault) {
             LOG.warn("{}: connection to the demux lost: {} ({})", this, reason, counters);
             notifyFault(errno, reason);

@@ -233,6 +233,7 @@ public final class MctpDemuxServer extends SocketTransportLifecycle {
         if (LOG.isDebugEnabled()) {
             LOG.debug("{}: closed ({}, errno {})", link, reason, errno);
         }
+        notifyLinkClosed(link);
     }
 
     @Override

@@ -56,6 +56,12 @@ public interface MctpTransport extends MctpLink, AutoCloseable {
     @Override
     int send(int eid, ByteBuffer message);
 
+    /**
+     * Sets the listener told when a link of this transport closes (see {@link MctpLinkListener});
+     * {@link MctpLinkListener#NONE} by default. Call before {@link #start}; any thread.
+     */
+    void setLinkListener(MctpLinkListener listener);
+
     /** Closes the transport; idempotent, any thread, returns at once. */
     @Override
     void close();

@@ -27,6 +27,21 @@ abstract class SocketTransportLifecycle implements MctpTransport, SocketLink.Own
     volatile EventCenter center;
     /** Center thread only, once started. */
     boolean released;
+    volatile MctpLinkListener linkListener = MctpLinkListener.NONE;
+
+    @Override
+    public final void setLinkListener(MctpLinkListener listener) {
+        linkListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** Tells the link listener, on the center's thread; a failing listener is logged. */
+    final void notifyLinkClosed(MctpLink link) {
+        try {
+            linkListener.onLinkClosed(link);
+        } catch (RuntimeException e) {
+            LOG.error("{}: the link listener failed for {}", this, link, e);
+        }
+    }
 
     /** Moves NEW to STARTED. @throws IllegalStateException if started or closed before */
     final void beginStart(EventCenter center) {

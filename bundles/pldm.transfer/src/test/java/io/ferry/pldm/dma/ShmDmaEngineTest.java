@@ -54,7 +54,7 @@ class ShmDmaEngineTest {
     void shouldCreateTheWindowFileOwnerOnlyAndDeleteItOnClose() throws Exception {
         Path p = engine.window().path();
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
-        assertEquals(WINDOW, Files.size(p));
+        assertEquals(WINDOW + ShmWindow.CONTROL_LENGTH, Files.size(p));
         engine.close();
         assertFalse(Files.exists(p));
         assertFalse(engine.isAvailable());
@@ -129,6 +129,49 @@ class ShmDmaEngineTest {
         var r = DmaLoop.await(loop.start(engine, DmaRequest.toHost(file, 0, 8192, 0)));
         assertEquals(DmaStatus.EIO, r.status());
         assertEquals(0, engine.openOperations());
+    }
+
+    @Test
+    void shouldWaitWhileTheHostStallsARangeAndGoOnWhenItResumes() throws Exception {
+        ByteBuffer local = ByteBuffer.allocateDirect(4 << 20);
+        Patterns.fill(local, 0, 4 << 20, 11);
+        // The simulator's own mapping stalls the second half; the engine sees it through the control page.
+        int slot = simulator.stall(2 << 20, 2 << 20);
+        assertTrue(engine.window().isStalled((2 << 20) + 16, 16));
+        assertFalse(engine.window().isStalled(0, 2 << 20));
+        CompletableFuture<DmaLoop.Result> done = loop.start(engine, DmaRequest.toHost(local, 0, 4 << 20, 0));
+        // The first half arrives while the second waits: the operation is still open, not spinning.
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (Patterns.mismatch(simulator.buffer(), 0, 2 << 20, 11) != -1 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(-1, Patterns.mismatch(simulator.buffer(), 0, 2 << 20, 11));
+        assertFalse(done.isDone());
+        assertEquals(1, engine.openOperations());
+        simulator.resume(slot);
+        DmaLoop.Result r = DmaLoop.await(done);
+        assertEquals(DmaStatus.SUCCESS, r.status());
+        assertEquals(-1, Patterns.mismatch(simulator.buffer(), 0, 4 << 20, 11));
+        assertEquals(0, engine.openOperations());
+    }
+
+    @Test
+    void shouldReleaseAStalledOperationWhenCancelled() throws Exception {
+        ByteBuffer local = ByteBuffer.allocateDirect(1 << 20);
+        int slot = simulator.stall(0, 1 << 20);
+        CompletableFuture<DmaLoop.Result> done = new CompletableFuture<>();
+        loop.call(c -> {
+            DmaOperation o = engine.start(DmaRequest.fromHost(0, 1 << 20, local, 0), c,
+                    (x, status, bytes) -> done.complete(new DmaLoop.Result(x, status, bytes, c.inEventLoop())));
+            c.createTimeEvent(50_000_000L, () -> assertTrue(o.cancel()));
+            return o;
+        });
+        DmaLoop.Result r = DmaLoop.await(done);
+        assertEquals(DmaStatus.ECANCELED, r.status());
+        assertEquals(0, r.bytes());
+        assertEquals(0, engine.openOperations());
+        simulator.resume(slot);
+        assertFalse(simulator.isStalled(0, 1 << 20));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.ferry.pldm.handler;
 
+import io.ferry.api.pldm.Resolution;
+import io.ferry.api.pldm.OpenResult;
 import static io.ferry.pldm.codec.CompletionCodes.IBM_INVALID_FILE_HANDLE;
 import static io.ferry.pldm.codec.CompletionCodes.SUCCESS;
 import static org.junit.jupiter.api.Assertions.assertEquals;

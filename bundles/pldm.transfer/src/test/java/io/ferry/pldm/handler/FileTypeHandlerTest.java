@@ -1,5 +1,8 @@
 package io.ferry.pldm.handler;
 
+import io.ferry.api.pldm.FileTypeHandler;
+import io.ferry.api.pldm.Resolution;
+import io.ferry.api.pldm.OpenResult;
 import static io.ferry.pldm.codec.CompletionCodes.ERROR_INVALID_DATA;
 import static io.ferry.pldm.codec.CompletionCodes.ERROR_NOT_READY;
 import static io.ferry.pldm.codec.CompletionCodes.ERROR_UNSUPPORTED_PLDM_CMD;

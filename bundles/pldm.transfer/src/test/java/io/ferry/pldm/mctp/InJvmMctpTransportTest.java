@@ -73,4 +73,19 @@ class InJvmMctpTransportTest {
         pair[1].close();
         assertEquals(MctpTransport.NOT_CONNECTED, (int) loop.call(() -> pair[0].send(8, ByteBuffer.wrap(GET_TID_REQUEST))));
     }
+
+    @Test
+    void shouldTellBothEndsLinkListenersOnceWhenOneEndCloses() throws Exception {
+        InJvmMctpTransport[] pair = InJvmMctpTransport.pair(20, (f, e, m) -> { }, 8, (f, e, m) -> { });
+        List<String> closed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        pair[0].setLinkListener(link -> closed.add("a:" + (link == pair[0]) + ":" + link.isOpen()));
+        pair[1].setLinkListener(link -> closed.add("b:" + (link == pair[1]) + ":" + link.isOpen()));
+        pair[0].start(loop.center());
+        pair[1].start(loop.center());
+        pair[0].close();
+        pair[0].close();
+        pair[1].close();
+        loop.call(() -> null);
+        assertEquals(List.of("a:true:false", "b:true:false"), closed);
+    }
 }

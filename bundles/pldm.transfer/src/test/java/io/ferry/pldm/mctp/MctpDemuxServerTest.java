@@ -85,6 +85,28 @@ class MctpDemuxServerTest {
     }
 
     @Test
+    void shouldTellTheLinkListenerWhenTheRequestersSocketHangsUp() throws Exception {
+        List<MctpLink> answered = new CopyOnWriteArrayList<>();
+        List<String> closed = new CopyOnWriteArrayList<>();
+        server = new MctpDemuxServer(MctpConfig.defaults().withSocketName(name), (from, eid, message) -> {
+            answered.add(from);
+            getTidResponder.onMessage(from, eid, message);
+        });
+        server.setLinkListener(link -> closed.add((answered.contains(link) ? "requester" : "other") + ":" + link.isOpen()
+                + ":" + loop.center().inEventLoop()));
+        server.start(loop.center());
+        try (RawDemuxPeer asking = RawDemuxPeer.register(name, 1)) {
+            asking.sendPldm(8, GET_TID_REQUEST);
+            asking.receive();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(MctpLoop.TIMEOUT_SECONDS);
+        while (closed.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(List.of("requester:false:true"), closed);
+    }
+
+    @Test
     void shouldRefuseSecondBindOfTheSameName() throws Exception {
         start();
         MctpDemuxServer second = new MctpDemuxServer(MctpConfig.defaults().withSocketName(name), getTidResponder);

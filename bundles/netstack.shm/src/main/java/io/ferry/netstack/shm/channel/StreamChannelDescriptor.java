@@ -207,6 +207,26 @@ public final class StreamChannelDescriptor {
         return region.slice(ringOffset(ringCapacity, direction), StreamRingDescriptor.regionLength(ringCapacity));
     }
 
+    /**
+     * Closes {@code side} on behalf of a peer that can no longer do it (its process died): stores
+     * {@code ERROR = error}, {@code OUTPUT_SHUTDOWN = 1} and {@code CLOSED = 1} in that side's
+     * line (release), so the surviving side reads the remaining bytes, then end of stream, and its
+     * writes fail with {@code EPIPE}. The caller then rings the survivor's doorbells. Used by the
+     * server, which maps every channel; never on a side that is still alive.
+     */
+    public static void markSideGone(ByteBuffer region, int side, int error) {
+        int state = sideStateOffset(side);
+        checkRegion(region, HEADER_LENGTH);
+        INT.setRelease(region, state + ERROR_FIELD, error);
+        INT.setRelease(region, state + OUTPUT_SHUTDOWN_FIELD, 1);
+        INT.setRelease(region, state + CLOSED_FIELD, 1);
+    }
+
+    /** @return {@code side}'s {@code CLOSED} flag as last stored (acquire), for statistics. */
+    public static boolean isSideClosed(ByteBuffer region, int side) {
+        return (int) INT.getAcquire(region, sideStateOffset(side) + CLOSED_FIELD) != 0;
+    }
+
     private static void checkSide(int side) {
         if (side != SIDE_A && side != SIDE_B) {
             throw new IllegalArgumentException("side must be SIDE_A (0) or SIDE_B (1): " + side);

@@ -226,7 +226,7 @@ public final class StreamChannelEnd implements AutoCloseable {
             int n = writeStep(src, false);
             if (n > 0) {
                 total += n;
-            } else if (n != EAGAIN || !awaitSpace(start, timeoutNanos)) {
+            } else if (n != EAGAIN || !awaitSpace(1, start, timeoutNanos)) {
                 return total > 0 ? total : n;
             }
         } while (src.hasRemaining());
@@ -249,6 +249,83 @@ public final class StreamChannelEnd implements AutoCloseable {
                 return n;
             }
         }
+    }
+
+    // ---- whole records (datagram framing) -----------------------------------------------------
+
+    /** @return the most bytes one {@link #writeWhole} can take: the ring capacity rounded down to 32. */
+    public int maxWholeWrite() {
+        return producer.capacity() & ~31;
+    }
+
+    /**
+     * Writes all of {@code src} in one publication or nothing (the peer never sees part of it),
+     * waiting at most {@code timeoutNanos} for enough space. With {@code timeoutNanos} 0 and too
+     * little space, announces the wait so that {@link #writeFd()} fires as space frees.
+     *
+     * @return the bytes written ({@code src.remaining()}); {@code -EMSGSIZE} if more than
+     *     {@link #maxWholeWrite()}; {@code -EAGAIN} on timeout; {@code -EPIPE}, {@code -EPROTO}
+     *     or {@code -EBADF}
+     */
+    public int writeWhole(ByteBuffer src, long timeoutNanos) {
+        checkTimeout(timeoutNanos);
+        int need = src.remaining();
+        if (need > maxWholeWrite()) {
+            return -Errno.EMSGSIZE;
+        }
+        long start = System.nanoTime();
+        while (true) {
+            if (closed) {
+                return -Errno.EBADF;
+            }
+            if (broken) {
+                return -Errno.EPROTO;
+            }
+            if (outputShutdown || peerClosed()) {
+                return -Errno.EPIPE;
+            }
+            if (writeAnnounced) {
+                wakeFromSpaceWait();
+            }
+            int w = producer.writable();
+            if (w < 0) {
+                return markBroken();
+            }
+            if (w >= need) {
+                int n = producer.write(src);
+                if (n < 0) {
+                    return markBroken();
+                }
+                bytesWritten += n;
+                notifyConsumer();
+                return n;
+            }
+            if (timeoutNanos == 0) {
+                int a = producer.announceWaitingForSpace(need);
+                if (a < 0) {
+                    return markBroken();
+                }
+                if (a > 0) {
+                    continue;
+                }
+                writeAnnounced = true;
+                return peerClosed() ? -Errno.EPIPE : EAGAIN;
+            }
+            if (!awaitSpace(need, start, timeoutNanos)) {
+                return EAGAIN;
+            }
+        }
+    }
+
+    /**
+     * Marks the channel broken because the framing above the ring found the peer's bytes invalid
+     * (a hostile record descriptor): records {@code EPROTO} on this side; every later call returns
+     * {@code -EPROTO}. Call {@link #close()} after.
+     *
+     * @return {@code -EPROTO}
+     */
+    public int breakChannel() {
+        return markBroken();
     }
 
     // ---- half-close and close ---------------------------------------------------------------
@@ -565,10 +642,10 @@ public final class StreamChannelEnd implements AutoCloseable {
      * @return true to try again (space, a wake-up, a close, or an error the next step reports),
      *     false if the timeout expired
      */
-    private boolean awaitSpace(long start, long timeoutNanos) {
+    private boolean awaitSpace(int need, long start, long timeoutNanos) {
         if (busyPoll) {
             for (int i = 1; ; i++) {
-                if (producer.writable() != 0 || peerClosed()) {
+                if (producer.writable() >= need || peerClosed()) {
                     return true;
                 }
                 Thread.onSpinWait();
@@ -579,12 +656,12 @@ public final class StreamChannelEnd implements AutoCloseable {
         }
         long spinEnd = Math.min(spinNanos, timeoutNanos);
         while (System.nanoTime() - start < spinEnd) {
-            if (producer.writable() != 0 || peerClosed()) {
+            if (producer.writable() >= need || peerClosed()) {
                 return true;
             }
             Thread.onSpinWait();
         }
-        int a = producer.announceWaitingForSpace();
+        int a = producer.announceWaitingForSpace(need);
         if (a != 0) {
             return true;
         }
@@ -612,7 +689,7 @@ public final class StreamChannelEnd implements AutoCloseable {
         }
     }
 
-    /** As {@link #awaitSpace(long, long)}, for data (or end of stream) in the incoming ring. */
+    /** As {@link #awaitSpace(int, long, long)}, for data (or end of stream) in the incoming ring. */
     private boolean awaitData(long start, long timeoutNanos) {
         if (busyPoll) {
             for (int i = 1; ; i++) {

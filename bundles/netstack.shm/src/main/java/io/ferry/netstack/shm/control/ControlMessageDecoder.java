@@ -89,7 +89,7 @@ public final class ControlMessageDecoder {
         long requestId = i64(b, o + REQUEST_ID_OFFSET);
         int status = 0;
         boolean ok;
-        switch (type) {
+        switch (layoutOf(type)) {
             case HELLO:
                 ok = requestId != 0
                         && i32(b, o + HELLO_MAGIC_OFFSET) == MAGIC
@@ -438,7 +438,7 @@ public final class ControlMessageDecoder {
     // ---- helpers ----
 
     private void check(int expected) {
-        if (type == 0 || type != expected) {
+        if (type == 0 || (type != expected && layoutOf(type) != expected)) {
             throw new IllegalStateException("wrapped " + (type == 0 ? "nothing" : typeName(type))
                     + ", asked for a field of " + typeName(expected));
         }

@@ -79,9 +79,12 @@ public final class ControlMessageDescriptor {
     public static final int CLOSE = 0x0008;
     /** Server to client: a request failed, or (FATAL) the connection is about to be closed. */
     public static final int ERROR = 0x0009;
-    /** Reserved for datagram channels (future): refused with {@link #ERR_UNSUPPORTED_TYPE}. */
+    /**
+     * Client to server: open a datagram endpoint bound to a name (PROTOCOL.md 8.3); laid out as
+     * {@link #CONNECT} (ring capacity, address); answered by DGRAM_READY or ERROR.
+     */
     public static final int DGRAM_OPEN = 0x0010;
-    /** Reserved for datagram channels (future): refused with {@link #ERR_UNSUPPORTED_TYPE}. */
+    /** Server to client: the endpoint's channel, laid out as {@link #CHANNEL_READY} with its 5 descriptors. */
     public static final int DGRAM_READY = 0x0011;
 
     // ---- HELLO (48 bytes) ----
@@ -146,16 +149,18 @@ public final class ControlMessageDescriptor {
     public static final int SIDE_A = 0;
     /** CHANNEL_READY side: B (produces ring B -&gt; A); what a client is given in version 1. */
     public static final int SIDE_B = 1;
+    /** Index in CHANNEL_READY's fds of the channel's own memfd (size-sealed, the region at OFFSET). */
+    public static final int FD_MEMORY = 0;
     /** Index in CHANNEL_READY's fds of {@code Doorbells.dataIn} (the end's readFd). */
-    public static final int FD_DATA_IN = 0;
+    public static final int FD_DATA_IN = 1;
     /** Index in CHANNEL_READY's fds of {@code Doorbells.spaceOut} (the end's writeFd). */
-    public static final int FD_SPACE_OUT = 1;
+    public static final int FD_SPACE_OUT = 2;
     /** Index in CHANNEL_READY's fds of {@code Doorbells.dataOut} (the peer's dataIn). */
-    public static final int FD_DATA_OUT = 2;
+    public static final int FD_DATA_OUT = 3;
     /** Index in CHANNEL_READY's fds of {@code Doorbells.spaceIn} (the peer's spaceOut). */
-    public static final int FD_SPACE_IN = 3;
-    /** Descriptors carried by CHANNEL_READY. */
-    public static final int CHANNEL_FD_COUNT = 4;
+    public static final int FD_SPACE_IN = 4;
+    /** Descriptors carried by CHANNEL_READY: the channel memfd and four eventfds. */
+    public static final int CHANNEL_FD_COUNT = 5;
 
     // ---- CLOSE (32 bytes) ----
     public static final int CLOSE_ID_OFFSET = 16;
@@ -205,28 +210,39 @@ public final class ControlMessageDescriptor {
 
     /** @return true for the types this version defines (not the reserved ones). */
     public static boolean isKnownType(int type) {
-        return type >= HELLO && type <= ERROR;
+        return type >= HELLO && type <= ERROR || type == DGRAM_OPEN || type == DGRAM_READY;
     }
 
-    /** @return true for the type codes reserved for datagram channels. */
+    /**
+     * @return true for type codes reserved for a later version (refused with
+     *     {@link #ERR_UNSUPPORTED_TYPE}); none since datagram channels became real
+     */
     public static boolean isReservedType(int type) {
-        return type == DGRAM_OPEN || type == DGRAM_READY;
+        return false;
     }
 
-    /** @return true if a client may send {@code type} (HELLO, LISTEN, CONNECT, CLOSE). */
+    /**
+     * @return the type whose layout {@code type} shares: {@link #CONNECT} for DGRAM_OPEN,
+     *     {@link #CHANNEL_READY} for DGRAM_READY, else {@code type} itself
+     */
+    public static int layoutOf(int type) {
+        return type == DGRAM_OPEN ? CONNECT : type == DGRAM_READY ? CHANNEL_READY : type;
+    }
+
+    /** @return true if a client may send {@code type} (HELLO, LISTEN, CONNECT, CLOSE, DGRAM_OPEN). */
     public static boolean isClientToServer(int type) {
-        return type == HELLO || type == LISTEN || type == CONNECT || type == CLOSE;
+        return type == HELLO || type == LISTEN || type == CONNECT || type == CLOSE || type == DGRAM_OPEN;
     }
 
-    /** @return true if the server may send {@code type} (HELLO_REPLY, LISTEN_REPLY, ACCEPT, CHANNEL_READY, CLOSE, ERROR). */
+    /** @return true if the server may send {@code type} (HELLO_REPLY, LISTEN_REPLY, ACCEPT, CHANNEL_READY, CLOSE, ERROR, DGRAM_READY). */
     public static boolean isServerToClient(int type) {
         return type == HELLO_REPLY || type == LISTEN_REPLY || type == ACCEPT || type == CHANNEL_READY
-                || type == CLOSE || type == ERROR;
+                || type == CLOSE || type == ERROR || type == DGRAM_READY;
     }
 
     /** @return the fixed part's length of a known type (the whole length for fixed-size types), or -1. */
     public static int fixedLength(int type) {
-        switch (type) {
+        switch (layoutOf(type)) {
             case HELLO: return HELLO_LENGTH;
             case HELLO_REPLY: return HELLO_REPLY_LENGTH;
             case LISTEN: return LISTEN_FIXED_LENGTH;
@@ -242,7 +258,7 @@ public final class ControlMessageDescriptor {
 
     /** @return the most variable bytes a known type may carry after its fixed part (0 for fixed-size types). */
     public static int maxVariableLength(int type) {
-        switch (type) {
+        switch (layoutOf(type)) {
             case LISTEN:
             case CONNECT:
             case ACCEPT:
@@ -257,10 +273,10 @@ public final class ControlMessageDescriptor {
     /**
      * @param status HELLO_REPLY's status (ignored for other types)
      * @return the number of descriptors ({@code SCM_RIGHTS}) a message of {@code type} carries:
-     *     1 for a successful HELLO_REPLY (the segment memfd), 4 for CHANNEL_READY, else 0
+     *     1 for a successful HELLO_REPLY (the segment memfd), 5 for CHANNEL_READY (memfd + 4 eventfds), else 0
      */
     public static int fdCount(int type, int status) {
-        if (type == CHANNEL_READY) {
+        if (type == CHANNEL_READY || type == DGRAM_READY) {
             return CHANNEL_FD_COUNT;
         }
         return type == HELLO_REPLY && status == 0 ? 1 : 0;

@@ -121,6 +121,25 @@ public final class ControlMessageEncoder {
         return checked(dst, offset, LISTEN_REPLY_LENGTH, 0);
     }
 
+    /** DGRAM_OPEN: CONNECT's layout; {@code address} is the name to bind, {@code ringCapacity} 0 the server's default. */
+    public static int dgramOpen(ByteBuffer dst, int offset, long requestId, int ringCapacity, String address) {
+        int length = connect(dst, offset, requestId, ringCapacity, address);
+        if (length > 0) {
+            u16(dst, offset + TYPE_OFFSET, DGRAM_OPEN);
+        }
+        return length;
+    }
+
+    /** DGRAM_READY: CHANNEL_READY's layout (the endpoint's channel id, side A); send it with the same 5 descriptors. */
+    public static int dgramReady(ByteBuffer dst, int offset, long requestId, long channelId, int side,
+            long channelOffset, int ringCapacity) {
+        int length = channelReady(dst, offset, requestId, channelId, side, channelOffset, ringCapacity);
+        if (length > 0) {
+            u16(dst, offset + TYPE_OFFSET, DGRAM_READY);
+        }
+        return length;
+    }
+
     /** CONNECT: {@code ringCapacity} 0 asks for the server's default. */
     public static int connect(ByteBuffer dst, int offset, long requestId, int ringCapacity, String address) {
         byte[] a = address.getBytes(StandardCharsets.UTF_8);
@@ -161,8 +180,8 @@ public final class ControlMessageEncoder {
     }
 
     /**
-     * CHANNEL_READY: send it with the channel's 4 eventfds in the order {@code FD_DATA_IN,
-     * FD_SPACE_OUT, FD_DATA_OUT, FD_SPACE_IN} of the receiving side.
+     * CHANNEL_READY: send it with the channel's memfd and 4 eventfds in the order
+     * {@code FD_MEMORY, FD_DATA_IN, FD_SPACE_OUT, FD_DATA_OUT, FD_SPACE_IN} of the receiving side.
      *
      * @param requestId the CONNECT's request id, or 0 after an ACCEPT
      */

@@ -325,6 +325,31 @@ public final class ByteRingProducer {
         return n;
     }
 
+    /**
+     * As {@link #announceWaitingForSpace()}, for a producer that needs {@code need} bytes at once
+     * (a whole datagram record): the flag stays up while fewer than {@code need} bytes are
+     * writable, so the consumer keeps ringing as it frees space.
+     *
+     * @return {@code 0}: the flag stays up (fewer than {@code need} bytes writable); the writable
+     *     count when at least {@code need}: the flag is withdrawn; or {@code RING_CORRUPT}
+     */
+    public int announceWaitingForSpace(int need) {
+        if (corrupt) {
+            return RING_CORRUPT;
+        }
+        INT.setRelease(region, PRODUCER_WAITING_OFFSET, 1);
+        VarHandle.fullFence();
+        int n = writable();
+        if (n < 0) {
+            return n;
+        }
+        if (n >= need && n != 0) {
+            INT.setRelease(region, PRODUCER_WAITING_OFFSET, 0);
+            return n;
+        }
+        return 0;
+    }
+
     /** Withdraws the waiting flag; call it first thing after waking (before draining). */
     public void markAwake() {
         INT.setRelease(region, PRODUCER_WAITING_OFFSET, 0);

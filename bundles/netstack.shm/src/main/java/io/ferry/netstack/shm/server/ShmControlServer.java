@@ -21,22 +21,38 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import io.ferry.netstack.shm.channel.StreamChannelDescriptor;
+import io.ferry.netstack.shm.channel.StreamChannelEnd;
+import io.ferry.netstack.shm.dgram.DatagramEndpoint;
+import io.ferry.netstack.shm.dgram.SourceAddress;
+import io.ferry.unix.EventFd;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The server side of the shm control protocol (PROTOCOL.md, sections 1 and 2), up to and
- * including the HELLO stage: it prepares the socket directory, removes a stale socket file,
- * listens on an {@code AF_UNIX SOCK_SEQPACKET} socket, admits peers by {@code SO_PEERCRED}
- * ({@link PeerPolicy}), waits a bounded time for each client's HELLO, answers with HELLO_REPLY
- * and the client's own size-sealed memfd segment, and frees a client's socket and segment as
- * soon as it hangs up. LISTEN, CONNECT and CLOSE are answered with a non-fatal
- * {@code ERROR EOPNOTSUPP} for now.
+ * The server side of the shm control protocol (PROTOCOL.md, sections 1, 2, 6 and 7): it prepares
+ * the socket directory, removes a stale socket file, listens on an {@code AF_UNIX SOCK_SEQPACKET}
+ * socket, admits peers by {@code SO_PEERCRED} ({@link PeerPolicy}), waits a bounded time for each
+ * client's HELLO, answers with HELLO_REPLY; then it keeps the name table (LISTEN, listeners of
+ * clients and of the node, {@link NodeListener}), connects (CONNECT, {@link #connectFromNode}),
+ * creates every channel in its own size-sealed memfd with four eventfds and hands each side its
+ * descriptors with CHANNEL_READY (after an ACCEPT for the accepting client), and runs the CLOSE
+ * exchange. A client that hangs up loses its listeners; each of its channels is closed on its
+ * behalf ({@code ERROR = ECONNRESET} in its side's line, the survivor's doorbells rung, a
+ * {@code CLOSE ECONNRESET} to a surviving client); the channel's memory and eventfds are freed
+ * once both sides are gone.
  *
  * <p>Plain Java (no OSGi type): the DS component wraps it.
  *
@@ -57,8 +73,11 @@ public final class ShmControlServer implements AutoCloseable {
 
     /** Default time a connected client has to send its HELLO (PROTOCOL.md: 5 s). */
     public static final long HELLO_TIMEOUT_NANOS_DEFAULT = TimeUnit.SECONDS.toNanos(5);
-    /** Default segment size per client: 32 MiB. */
-    public static final long SEGMENT_SIZE_DEFAULT = 32L << 20;
+    /**
+     * Default size of the per-client HELLO segment: 4 KiB. Channels live in their own memfds
+     * (PROTOCOL.md 2.9); the segment is reserved for later use and carries nothing in version 1.
+     */
+    public static final long SEGMENT_SIZE_DEFAULT = 4096;
     /** Default most channels per client. */
     public static final int MAX_CHANNELS_DEFAULT = 64;
     /** Default ring capacity: 128 KiB. */
@@ -69,6 +88,8 @@ public final class ShmControlServer implements AutoCloseable {
     private static final int S_IFSOCK = 0140000;
     private static final int RECEIVE_ROOM = ControlMessageDescriptor.MAX_MESSAGE_LENGTH + 1;
     private static final int MAX_RECEIVED_FDS = 4;
+    /** Prefix of names reserved for listeners inside the node (PROTOCOL.md 2.6). */
+    public static final String NODE_PREFIX = "node/";
 
     /**
      * Server configuration.
@@ -123,6 +144,16 @@ public final class ShmControlServer implements AutoCloseable {
         public Config withSegmentSize(long size) {
             return new Config(socketPath, policy, helloTimeoutNanos, size, maxChannels, ringCapacity);
         }
+
+        /** @return a copy with another per-client channel limit. */
+        public Config withMaxChannels(int channels) {
+            return new Config(socketPath, policy, helloTimeoutNanos, segmentSize, channels, ringCapacity);
+        }
+
+        /** @return a copy with another default ring capacity. */
+        public Config withRingCapacity(int capacity) {
+            return new Config(socketPath, policy, helloTimeoutNanos, segmentSize, maxChannels, capacity);
+        }
     }
 
     private final EventCenter center;
@@ -131,6 +162,20 @@ public final class ShmControlServer implements AutoCloseable {
     private final UnixSeqpacketServer listener;
     private final FileEvent acceptEvent;
     private final Map<UnixSeqpacketSocket, Client> clients = new LinkedHashMap<>();
+    /** Listener names: {@link ClientListener} or {@link NodeListener}. Read from any thread; changed on the center, or by the node. */
+    private final ConcurrentHashMap<String, Object> names = new ConcurrentHashMap<>();
+    /** Bound datagram endpoints by name (their own namespace); server thread only. */
+    private final Map<String, DatagramPort> datagramPorts = new HashMap<>();
+    private final ByteBuffer datagramScratch = ByteBuffer.allocateDirect(0xFFFF);
+    private final SourceAddress datagramDestination = new SourceAddress();
+    /** The same ports keyed by their name's bytes, so that routing looks names up without allocating. */
+    private final Map<NameKey, DatagramPort> datagramPortsByBytes = new HashMap<>();
+    private final NameKey datagramLookup = new NameKey(new byte[256], 0);
+    private volatile long datagramsRouted;
+    private volatile long datagramsDropped;
+    private volatile long datagramEndpointsBroken;
+    private final Set<ServerChannel> channels = new LinkedHashSet<>();
+    private final int[] channelFds = new int[ControlMessageDescriptor.CHANNEL_FD_COUNT];
     private final ControlMessageDecoder decoder = new ControlMessageDecoder();
     private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(RECEIVE_ROOM)
             .order(ControlMessageDescriptor.BYTE_ORDER);
@@ -139,6 +184,8 @@ public final class ShmControlServer implements AutoCloseable {
     private final int[] receivedFds = new int[MAX_RECEIVED_FDS];
     private final int[] segmentFd = new int[1];
     private long segmentSequence;
+    private long clientSequence;
+    private long channelSequence;
     private boolean closed;
 
     private volatile long accepted;
@@ -147,6 +194,11 @@ public final class ShmControlServer implements AutoCloseable {
     private volatile long timedOut;
     private volatile long helloCompleted;
     private volatile int liveClients;
+    private volatile int liveChannels;
+    private volatile long channelsOpened;
+    private volatile long channelsReset;
+    private volatile long refusedConnects;
+    private volatile long controlOverflows;
 
     private ShmControlServer(EventCenter center, Config config, UnixSeqpacketServer listener) throws IOException {
         this.center = center;
@@ -298,7 +350,7 @@ public final class ShmControlServer implements AutoCloseable {
             return;
         }
         accepted++;
-        Client client = new Client(socket, credentials);
+        Client client = new Client(socket, credentials, ++clientSequence);
         try {
             client.readEvent = center.createFileEvent(socket, EventMask.READABLE, client::onReadable);
         } catch (IOException e) {
@@ -315,17 +367,30 @@ public final class ShmControlServer implements AutoCloseable {
     private final class Client {
         final UnixSeqpacketSocket socket;
         final PeerCredentials credentials;
+        final long serial;
         FileEvent readEvent;
         TimeEvent helloTimer;
         SharedMemory segment;
         boolean helloDone;
+        int clientPid;
+        UUID uuid;
+        long nextChannelId;
+        long nextListenerId;
+        /** This client's open channel sides, by its channel id. */
+        final Map<Long, ServerChannel.Side> sides = new HashMap<>();
+        final Map<Long, ClientListener> listeners = new HashMap<>();
 
-        Client(UnixSeqpacketSocket socket, PeerCredentials credentials) {
+        Client(UnixSeqpacketSocket socket, PeerCredentials credentials, long serial) {
             this.socket = socket;
             this.credentials = credentials;
+            this.serial = serial;
         }
 
         void onReadable(int readyMask) {
+            if (center.isShutdown()) {
+                release(this, Errno.ESHUTDOWN);
+                return;
+            }
             // Bounded: a client cannot keep the loop here for more than a few messages per wake-up.
             for (int i = 0; i < 16 && socket.isOpen(); i++) {
                 receiveBuffer.clear();
@@ -335,7 +400,7 @@ public final class ShmControlServer implements AutoCloseable {
                 }
                 int fdCount = closeReceivedFds();
                 if (n == 0 || (n < 0 && n != UnixSeqpacketSocket.TRUNCATED)) {
-                    release(this); // hang-up (EOF, ECONNRESET...)
+                    release(this, Errno.ECONNRESET); // hang-up (EOF, ECONNRESET...)
                     return;
                 }
                 int length = n == UnixSeqpacketSocket.TRUNCATED ? RECEIVE_ROOM : n;
@@ -349,7 +414,7 @@ public final class ShmControlServer implements AutoCloseable {
                     ? receiveBuffer.getLong(ControlMessageDescriptor.REQUEST_ID_OFFSET) : 0;
             if (type < 0) {
                 if (type == ControlMessageDescriptor.ERR_UNSUPPORTED_TYPE && helloDone) {
-                    sendError(socket, requestId, Errno.EOPNOTSUPP, "message type not supported in version 1", false);
+                    sendError(this, requestId, Errno.EOPNOTSUPP, "message type not supported in version 1", false);
                     return;
                 }
                 protocolError(requestId, "malformed message: " + ControlMessageDescriptor.resultName(type));
@@ -371,19 +436,28 @@ public final class ShmControlServer implements AutoCloseable {
                 protocolError(requestId, ControlMessageDescriptor.typeName(type) + " before HELLO");
                 return;
             }
-            // LISTEN, CONNECT, CLOSE: the next stage of the server.
-            sendError(socket, requestId, Errno.EOPNOTSUPP,
-                    ControlMessageDescriptor.typeName(type) + " not implemented by this server yet", false);
+            switch (type) {
+                case ControlMessageDescriptor.LISTEN -> onListen(this, requestId, decoder.listenAddress(), decoder.listenBacklog());
+                case ControlMessageDescriptor.CONNECT -> onConnect(this, requestId, decoder.connectAddress(),
+                        decoder.connectRingCapacity());
+                case ControlMessageDescriptor.DGRAM_OPEN -> onDgramOpen(this, requestId, decoder.connectAddress(),
+                        decoder.connectRingCapacity());
+                case ControlMessageDescriptor.CLOSE -> onClose(this, requestId, decoder.closeId(), decoder.closeKind(),
+                        decoder.closeReason());
+                default -> protocolError(requestId, "unexpected " + ControlMessageDescriptor.typeName(type));
+            }
         }
 
         private void onHello(long requestId) {
             helloTimer.cancel();
+            clientPid = decoder.helloClientPid();
+            uuid = decoder.helloUuid();
             int version = ControlMessageDescriptor.negotiate(decoder.helloMinVersion(), decoder.helloMaxVersion());
             if (version < 0) {
                 int length = ControlMessageEncoder.helloReplyRefused(sendBuffer.clear(), 0, requestId,
                         ControlMessageDescriptor.EPROTONOSUPPORT, ControlMessageDescriptor.MAX_VERSION, serverPid);
                 send(socket, length, null);
-                release(this);
+                release(this, 0);
                 return;
             }
             try {
@@ -400,8 +474,7 @@ public final class ShmControlServer implements AutoCloseable {
             int length = ControlMessageEncoder.helloReply(sendBuffer.clear(), 0, requestId, version, serverPid,
                     config.maxChannels(), config.segmentSize(), config.ringCapacity());
             segmentFd[0] = segment.fd();
-            if (send(socket, length, segmentFd) < 0) {
-                release(this);
+            if (sendTo(this, length, segmentFd) < 0) {
                 return;
             }
             helloDone = true;
@@ -417,12 +490,516 @@ public final class ShmControlServer implements AutoCloseable {
 
         private void protocolError(long requestId, String text) {
             malformed++;
+            LOG.log(System.Logger.Level.WARNING, "shm client pid {0}: {1}; closing it", credentials.pid(), text);
             fatal(requestId, Errno.EPROTO, text);
         }
 
         private void fatal(long requestId, int code, String text) {
-            sendError(socket, requestId, code, text, true);
-            release(this);
+            sendError(this, requestId, code, text, true);
+            release(this, Errno.ECONNRESET);
+        }
+
+        /** The address a connection made by this client carries: {@code pid:<pid>/<channel id>}. */
+        String connectorAddress(long channelId) {
+            return "pid:" + credentials.pid() + "/" + channelId;
+        }
+
+        @Override
+        public String toString() {
+            return "client " + serial + " (pid " + credentials.pid() + ", uid " + Integer.toUnsignedString(credentials.uid()) + ")";
+        }
+    }
+
+    /** A listener owned by a client. */
+    private record ClientListener(Client client, long id, String name, int backlog) {
+    }
+
+    // ---- names ----
+
+    private static String checkName(String name) {
+        if (name == null || name.isEmpty()) {
+            return "empty name";
+        }
+        if (name.getBytes(StandardCharsets.UTF_8).length > ControlMessageDescriptor.MAX_ADDRESS_LENGTH) {
+            return "name longer than " + ControlMessageDescriptor.MAX_ADDRESS_LENGTH + " bytes";
+        }
+        if (name.indexOf('\0') >= 0) {
+            return "NUL in name";
+        }
+        return null;
+    }
+
+    private void onListen(Client client, long requestId, String name, int backlog) {
+        String bad = checkName(name);
+        if (bad != null) {
+            sendError(client, requestId, Errno.EINVAL, bad, false);
+            return;
+        }
+        if (name.startsWith(NODE_PREFIX) || name.startsWith("pid:")) {
+            sendError(client, requestId, Errno.EACCES, "names beginning node/ or pid: are reserved", false);
+            return;
+        }
+        if (client.listeners.size() >= config.maxChannels()) {
+            sendError(client, requestId, Errno.EMFILE, "too many listeners (" + config.maxChannels() + ")", false);
+            return;
+        }
+        long id = ++client.nextListenerId;
+        ClientListener listener = new ClientListener(client, id, name, backlog);
+        if (names.putIfAbsent(name, listener) != null) {
+            sendError(client, requestId, Errno.EADDRINUSE, "name " + name + " is taken", false);
+            return;
+        }
+        client.listeners.put(id, listener);
+        int length = ControlMessageEncoder.listenReply(sendBuffer.clear(), 0, requestId, id);
+        sendTo(client, length, null);
+    }
+
+    /**
+     * Registers a listener inside the node. Any thread.
+     *
+     * @param name must begin with {@value #NODE_PREFIX}
+     * @return false if the name is taken
+     * @throws IllegalArgumentException for a bad name
+     */
+    public boolean registerNodeListener(String name, NodeListener listener) {
+        String bad = checkName(name);
+        if (bad != null || !name.startsWith(NODE_PREFIX)) {
+            throw new IllegalArgumentException("bad node listener name '" + name + "': "
+                    + (bad != null ? bad : "must begin with " + NODE_PREFIX));
+        }
+        return names.putIfAbsent(name, Objects.requireNonNull(listener, "listener")) == null;
+    }
+
+    /** Removes a node listener registered under {@code name}. Any thread; idempotent. */
+    public void unregisterNodeListener(String name, NodeListener listener) {
+        names.remove(name, listener);
+    }
+
+    /** @return the node listener registered under {@code name}, or null (none, or a client's). Any thread. */
+    public NodeListener nodeListener(String name) {
+        Object o = names.get(name);
+        return o instanceof NodeListener ? (NodeListener) o : null;
+    }
+
+    /** @return true if anything (a client's or the node's listener) is registered under {@code name}. Any thread. */
+    public boolean isNameTaken(String name) {
+        return names.containsKey(name);
+    }
+
+    // ---- connecting ----
+
+    private void onConnect(Client client, long requestId, String name, int requestedCapacity) {
+        int capacity = requestedCapacity == 0 ? config.ringCapacity() : requestedCapacity;
+        if (capacity < ControlMessageDescriptor.MIN_RING_CAPACITY || capacity > ControlMessageDescriptor.MAX_RING_CAPACITY) {
+            sendError(client, requestId, Errno.EINVAL, "ring capacity " + capacity + " out of range", false);
+            return;
+        }
+        if (client.sides.size() >= config.maxChannels()) {
+            sendError(client, requestId, Errno.EMFILE, "MAX_CHANNELS (" + config.maxChannels() + ") reached", false);
+            return;
+        }
+        Object target = name == null ? null : names.get(name);
+        if (target == null) {
+            refusedConnects++;
+            sendError(client, requestId, Errno.ECONNREFUSED, "nobody listens on " + name, false);
+            return;
+        }
+        ServerChannel channel;
+        try {
+            channel = ServerChannel.create(capacity, "ferry-shm-" + serverPid + "-ch" + (++channelSequence));
+        } catch (UnixException | RuntimeException e) {
+            sendError(client, requestId, Errno.ENOMEM, "cannot create the channel: " + e.getMessage(), false);
+            return;
+        }
+        long connectorId = ++client.nextChannelId;
+        String connectorAddress = client.connectorAddress(connectorId);
+        if (target instanceof ClientListener listener) {
+            Client acceptor = listener.client();
+            if (!acceptor.socket.isOpen() || acceptor.sides.size() >= config.maxChannels()) {
+                channel.free();
+                refusedConnects++;
+                sendError(client, requestId, Errno.ECONNREFUSED, "listener " + name + " accepts no more connections", false);
+                return;
+            }
+            adopt(channel);
+            channel.a = new ServerChannel.Side(channel, StreamChannelDescriptor.SIDE_A, client, connectorId);
+            client.sides.put(connectorId, channel.a);
+            long acceptorId = ++acceptor.nextChannelId;
+            channel.b = new ServerChannel.Side(channel, StreamChannelDescriptor.SIDE_B, acceptor, acceptorId);
+            acceptor.sides.put(acceptorId, channel.b);
+            if (sendChannelReady(client, requestId, channel.a) < 0) {
+                return; // the connector was released, its side closed on its behalf
+            }
+            sendAcceptAndChannelReady(listener, channel.b, client.credentials.pid(), connectorAddress);
+            return;
+        }
+        NodeListener nodeListener = (NodeListener) target;
+        adopt(channel);
+        channel.a = new ServerChannel.Side(channel, StreamChannelDescriptor.SIDE_A, client, connectorId);
+        client.sides.put(connectorId, channel.a);
+        channel.b = new ServerChannel.Side(channel, StreamChannelDescriptor.SIDE_B, null, 0);
+        StreamChannelEnd end;
+        try {
+            end = attachNodeEnd(channel.b);
+        } catch (RuntimeException e) {
+            closeSide(channel.b, 0);
+            client.sides.remove(connectorId);
+            channel.a.open = false;
+            maybeFree(channel);
+            sendError(client, requestId, Errno.ENOMEM, "cannot attach the node's end: " + e.getMessage(), false);
+            return;
+        }
+        if (!nodeListener.offer(end, connectorAddress, client.credentials.pid())) {
+            end.close(); // closes side B through its owner
+            client.sides.remove(connectorId);
+            channel.a.open = false;
+            maybeFree(channel);
+            refusedConnects++;
+            sendError(client, requestId, Errno.ECONNREFUSED, "listener " + name + ": backlog full or closing", false);
+            return;
+        }
+        sendChannelReady(client, requestId, channel.a);
+    }
+
+    /**
+     * Connects from inside the node to {@code name} (a client's listener) on the server's thread
+     * and calls {@code done} there with the node's end (side A) and 0, or null and a negative
+     * errno ({@code -ECONNREFUSED}, {@code -ENOMEM}, {@code -ESHUTDOWN}). Any thread. A node
+     * listener's name is not handled here: the stack pairs node ends in process.
+     *
+     * @param localAddress the connecting end's address the acceptor is told ({@code node:<n>})
+     */
+    public void connectFromNode(String name, int ringCapacity, String localAddress,
+            BiConsumer<StreamChannelEnd, Integer> done) {
+        if (!center.execute(() -> connectFromNode0(name, ringCapacity, localAddress, done))) {
+            done.accept(null, -Errno.ESHUTDOWN);
+        }
+    }
+
+    private void connectFromNode0(String name, int ringCapacity, String localAddress,
+            BiConsumer<StreamChannelEnd, Integer> done) {
+        if (closed || center.isShutdown()) {
+            done.accept(null, -Errno.ESHUTDOWN);
+            return;
+        }
+        int capacity = ringCapacity == 0 ? config.ringCapacity() : ringCapacity;
+        Object target = names.get(name);
+        if (!(target instanceof ClientListener listener) || !listener.client().socket.isOpen()
+                || listener.client().sides.size() >= config.maxChannels()) {
+            refusedConnects++;
+            done.accept(null, -Errno.ECONNREFUSED);
+            return;
+        }
+        ServerChannel channel;
+        try {
+            channel = ServerChannel.create(capacity, "ferry-shm-" + serverPid + "-ch" + (++channelSequence));
+        } catch (UnixException | RuntimeException e) {
+            done.accept(null, -Errno.ENOMEM);
+            return;
+        }
+        adopt(channel);
+        channel.a = new ServerChannel.Side(channel, StreamChannelDescriptor.SIDE_A, null, 0);
+        Client acceptor = listener.client();
+        long acceptorId = ++acceptor.nextChannelId;
+        channel.b = new ServerChannel.Side(channel, StreamChannelDescriptor.SIDE_B, acceptor, acceptorId);
+        acceptor.sides.put(acceptorId, channel.b);
+        StreamChannelEnd end = attachNodeEnd(channel.a);
+        sendAcceptAndChannelReady(listener, channel.b, serverPid, localAddress);
+        done.accept(end, 0);
+    }
+
+    // ---- datagram endpoints (PROTOCOL.md section 8) ----
+
+    /** A name's UTF-8 bytes as a hash key; {@link #datagramLookup} is one reused for lookups. */
+    private static final class NameKey {
+        final byte[] bytes;
+        int length;
+        int hash;
+
+        NameKey(byte[] bytes, int length) {
+            this.bytes = bytes;
+            set(length);
+        }
+
+        NameKey set(int length) {
+            this.length = length;
+            int h = 1;
+            for (int i = 0; i < length; i++) {
+                h = 31 * h + bytes[i];
+            }
+            hash = h;
+            return this;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof NameKey k && java.util.Arrays.equals(bytes, 0, length, k.bytes, 0, k.length);
+        }
+    }
+
+    /** A bound datagram endpoint: the client drives side A, the server side B (through {@link #endpoint}). */
+    private final class DatagramPort {
+        final String name;
+        final byte[] nameBytes;
+        final DatagramEndpoint endpoint;
+        FileEvent event;
+        boolean open = true;
+
+        DatagramPort(String name, DatagramEndpoint endpoint) {
+            this.name = name;
+            this.nameBytes = name.getBytes(StandardCharsets.UTF_8);
+            this.endpoint = endpoint;
+        }
+    }
+
+    private void onDgramOpen(Client client, long requestId, String name, int requestedCapacity) {
+        String bad = checkName(name);
+        if (bad != null) {
+            sendError(client, requestId, Errno.EINVAL, bad, false);
+            return;
+        }
+        if (name.startsWith(NODE_PREFIX) || name.startsWith("pid:")) {
+            sendError(client, requestId, Errno.EACCES, "names beginning node/ or pid: are reserved", false);
+            return;
+        }
+        int capacity = requestedCapacity == 0 ? config.ringCapacity() : requestedCapacity;
+        if (capacity < ControlMessageDescriptor.MIN_RING_CAPACITY || capacity > ControlMessageDescriptor.MAX_RING_CAPACITY) {
+            sendError(client, requestId, Errno.EINVAL, "ring capacity " + capacity + " out of range", false);
+            return;
+        }
+        if (client.sides.size() >= config.maxChannels()) {
+            sendError(client, requestId, Errno.EMFILE, "MAX_CHANNELS (" + config.maxChannels() + ") reached", false);
+            return;
+        }
+        if (datagramPorts.containsKey(name)) {
+            sendError(client, requestId, Errno.EADDRINUSE, "datagram name " + name + " is taken", false);
+            return;
+        }
+        ServerChannel channel;
+        try {
+            channel = ServerChannel.create(capacity, "ferry-shm-" + serverPid + "-dg" + (++channelSequence));
+        } catch (UnixException | RuntimeException e) {
+            sendError(client, requestId, Errno.ENOMEM, "cannot create the endpoint: " + e.getMessage(), false);
+            return;
+        }
+        adopt(channel);
+        long id = ++client.nextChannelId;
+        channel.a = new ServerChannel.Side(channel, StreamChannelDescriptor.SIDE_A, client, id);
+        client.sides.put(id, channel.a);
+        channel.b = new ServerChannel.Side(channel, StreamChannelDescriptor.SIDE_B, null, 0);
+        DatagramPort port;
+        try {
+            port = new DatagramPort(name, new DatagramEndpoint(attachNodeEnd(channel.b)));
+            DatagramPort p = port;
+            port.event = center.createFileEvent(io.ferry.api.event.Pollable.ofFd(port.endpoint.end().readFd()),
+                    EventMask.READABLE, m -> drainDatagrams(p));
+        } catch (IOException | RuntimeException e) {
+            closeSide(channel.b, 0);
+            client.sides.remove(id);
+            channel.a.open = false;
+            maybeFree(channel);
+            sendError(client, requestId, Errno.ENOMEM, "cannot serve the endpoint: " + e.getMessage(), false);
+            return;
+        }
+        datagramPorts.put(name, port);
+        datagramPortsByBytes.put(new NameKey(port.nameBytes, port.nameBytes.length), port);
+        int length = ControlMessageEncoder.dgramReady(sendBuffer.clear(), 0, requestId, id, channel.a.side, 0,
+                channel.ringCapacity);
+        channel.fillFds(channel.a.side, channelFds);
+        if (sendTo(client, length, channelFds) >= 0) {
+            drainDatagrams(port); // nothing yet; leaves the end announced as waiting for data
+        }
+    }
+
+    /**
+     * Routes what the endpoint's client sent: each record's destination is looked up among the
+     * bound endpoints and the datagram copied, with this endpoint's name as its source, into the
+     * destination's incoming ring if it fits now; otherwise it is dropped and counted (UDP
+     * semantics). A hostile record closes this endpoint only. Server thread.
+     */
+    private void drainDatagrams(DatagramPort port) {
+        for (int i = 0; i < 256 && port.open; i++) {
+            datagramScratch.clear();
+            int n = port.endpoint.receive(datagramScratch, datagramDestination, 0);
+            if (n == -Errno.EAGAIN) {
+                return;
+            }
+            if (n < 0) {
+                if (n == -Errno.EPROTO) {
+                    datagramEndpointsBroken++;
+                    LOG.log(System.Logger.Level.WARNING, "shm datagram endpoint {0}: invalid record descriptor in shared"
+                            + " memory; closing that endpoint", port.name);
+                }
+                closeDatagramPort(port);
+                return;
+            }
+            DatagramPort to = datagramPortsByBytes.get(datagramLookup.set(datagramDestination.copyTo(datagramLookup.bytes)));
+            datagramScratch.flip();
+            if (to == null || !to.open
+                    || to.endpoint.send(port.nameBytes, port.nameBytes.length, datagramScratch, 0) < 0) {
+                datagramsDropped++;
+            } else {
+                datagramsRouted++;
+            }
+        }
+        if (port.open) {
+            center.execute(() -> drainDatagrams(port)); // budget spent: continue after other work
+        }
+    }
+
+    private void closeDatagramPort(DatagramPort port) {
+        if (!port.open) {
+            return;
+        }
+        port.open = false;
+        datagramPorts.remove(port.name, port);
+        datagramPortsByBytes.remove(new NameKey(port.nameBytes, port.nameBytes.length), port);
+        if (port.event != null && center.inEventLoop()) {
+            port.event.cancel();
+        }
+        port.endpoint.close(); // the node side: freed with the client's side (nodeSideClosed)
+    }
+
+    /** @return datagrams routed to a bound endpoint. */
+    public long datagramsRouted() {
+        return datagramsRouted;
+    }
+
+    /** @return datagrams dropped: unknown destination, or its incoming ring full. */
+    public long datagramsDropped() {
+        return datagramsDropped;
+    }
+
+    /** @return datagram endpoints closed because of a hostile record descriptor. */
+    public long datagramEndpointsBroken() {
+        return datagramEndpointsBroken;
+    }
+
+    /** @return bound datagram endpoints (approximate from other threads). */
+    public int datagramEndpoints() {
+        return datagramPorts.size();
+    }
+
+    private void adopt(ServerChannel channel) {
+        channels.add(channel);
+        channelsOpened++;
+        liveChannels = channels.size();
+    }
+
+    /** Attaches the node's end of {@code side} to the server's own mapping; closing it closes the side. */
+    private StreamChannelEnd attachNodeEnd(ServerChannel.Side side) {
+        ServerChannel channel = side.channel;
+        return StreamChannelEnd.attach(channel.memory.buffer(), side.side, channel.doorbells(side.side), () -> {
+            if (center.inEventLoop()) {
+                nodeSideClosed(side);
+            } else if (!center.execute(() -> nodeSideClosed(side))) {
+                synchronized (this) {
+                    nodeSideClosed(side); // the loop is gone: close0 has run or runs under this lock
+                }
+            }
+        });
+    }
+
+    private void nodeSideClosed(ServerChannel.Side side) {
+        if (!side.open) {
+            return;
+        }
+        side.open = false;
+        ServerChannel.Side other = side.channel.other(side);
+        if (other.open && other.client != null) {
+            sendCloseNotice(other, 0);
+        }
+        maybeFree(side.channel);
+    }
+
+    private int sendChannelReady(Client client, long requestId, ServerChannel.Side side) {
+        int length = ControlMessageEncoder.channelReady(sendBuffer.clear(), 0, requestId, side.channelId, side.side, 0,
+                side.channel.ringCapacity);
+        side.channel.fillFds(side.side, channelFds);
+        return sendTo(client, length, channelFds);
+    }
+
+    private void sendAcceptAndChannelReady(ClientListener listener, ServerChannel.Side side, int peerPid, String peerAddress) {
+        Client acceptor = listener.client();
+        int length = ControlMessageEncoder.accept(sendBuffer.clear(), 0, listener.id(), side.channelId, peerPid, peerAddress);
+        if (sendTo(acceptor, length, null) < 0) {
+            return;
+        }
+        sendChannelReady(acceptor, 0, side);
+    }
+
+    // ---- closing ----
+
+    private void onClose(Client client, long requestId, long id, int kind, int reason) {
+        if (kind == ControlMessageDescriptor.KIND_LISTENER) {
+            ClientListener listener = client.listeners.remove(id);
+            if (listener == null) {
+                sendError(client, requestId, Errno.EBADF, "no listener " + id, false);
+                return;
+            }
+            names.remove(listener.name(), listener);
+        } else {
+            ServerChannel.Side side = client.sides.remove(id);
+            if (side == null) {
+                sendError(client, requestId, Errno.EBADF, "no channel " + id, false);
+                return;
+            }
+            if (reason == Errno.EPROTO) {
+                LOG.log(System.Logger.Level.WARNING, "shm {0} closed channel {1}: it found the peer''s indexes corrupt",
+                        client, id);
+            }
+            side.open = false;
+            ServerChannel.Side other = side.channel.other(side);
+            if (other.open && other.client != null) {
+                sendCloseNotice(other, reason == Errno.EPROTO ? Errno.EPROTO : 0);
+            }
+            maybeFree(side.channel);
+        }
+        int length = ControlMessageEncoder.close(sendBuffer.clear(), 0, requestId, id, kind, 0);
+        sendTo(client, length, null);
+    }
+
+    private void sendCloseNotice(ServerChannel.Side side, int reason) {
+        if (side.closeNoticeSent) {
+            return;
+        }
+        side.closeNoticeSent = true;
+        int length = ControlMessageEncoder.close(sendBuffer.clear(), 0, 0, side.channelId,
+                ControlMessageDescriptor.KIND_CHANNEL, reason);
+        sendTo((Client) side.client, length, null);
+    }
+
+    /** Closes a side whose owner is gone without saying so: flags in its line, the survivor woken. */
+    private void closeSide(ServerChannel.Side side, int error) {
+        if (!side.open) {
+            return;
+        }
+        side.open = false;
+        ServerChannel channel = side.channel;
+        if (error != 0) {
+            // Counted before the survivor is woken: whoever sees the wake-up also sees the count.
+            channelsReset++;
+            StreamChannelDescriptor.markSideGone(channel.memory.buffer(), side.side, error);
+            channel.ringSurvivorOf(side.side);
+        }
+        ServerChannel.Side other = channel.other(side);
+        if (other.open && other.client != null && ((Client) other.client).socket.isOpen()) {
+            sendCloseNotice(other, error);
+        }
+        maybeFree(channel);
+    }
+
+    private void maybeFree(ServerChannel channel) {
+        if ((channel.a == null || !channel.a.open) && (channel.b == null || !channel.b.open)) {
+            if (channels.remove(channel)) {
+                channel.free();
+                liveChannels = channels.size();
+            }
         }
     }
 
@@ -441,12 +1018,37 @@ public final class ShmControlServer implements AutoCloseable {
     }
 
     private void sendError(UnixSeqpacketSocket socket, long requestId, int code, String text) {
-        sendError(socket, requestId, code, text, true);
+        int length = ControlMessageEncoder.error(sendBuffer.clear(), 0, requestId, code, true, text);
+        send(socket, length, null);
     }
 
-    private void sendError(UnixSeqpacketSocket socket, long requestId, int code, String text, boolean fatal) {
+    private void sendError(Client client, long requestId, int code, String text, boolean fatal) {
         int length = ControlMessageEncoder.error(sendBuffer.clear(), 0, requestId, code, fatal, text);
-        send(socket, length, null);
+        if (fatal) {
+            send(client.socket, length, null); // the caller releases the client next
+        } else {
+            sendTo(client, length, null);
+        }
+    }
+
+    /**
+     * Sends sendBuffer[0, length) to a client. The control queue is bounded by the socket's send
+     * buffer: a client that lets it fill (it does not read its control socket) is closed, as is one
+     * that is gone; both return a negative result, and the client is released.
+     */
+    private int sendTo(Client client, int length, int[] fds) {
+        if (!client.socket.isOpen()) {
+            return -Errno.EBADF;
+        }
+        int n = send(client.socket, length, fds);
+        if (n == -Errno.EAGAIN) {
+            controlOverflows++;
+            LOG.log(System.Logger.Level.WARNING, "shm {0} does not read its control socket (queue full); closing it", client);
+            release(client, Errno.ECONNRESET);
+        } else if (n < 0) {
+            release(client, Errno.ECONNRESET);
+        }
+        return n;
     }
 
     /**
@@ -462,8 +1064,14 @@ public final class ShmControlServer implements AutoCloseable {
         return fds == null ? socket.send(sendBuffer) : socket.sendWithFds(sendBuffer, fds);
     }
 
-    /** Frees a client at once: event, timer, socket, segment. Idempotent. */
-    private void release(Client client) {
+    /**
+     * Frees a client at once: event, timer, socket, segment, listeners; each of its channels is
+     * closed on its behalf with {@code reason} (0 when it never had any). Idempotent.
+     */
+    private void release(Client client, int reason) {
+        if (!clients.containsKey(client.socket) && !client.socket.isOpen()) {
+            return;
+        }
         // Off the loop only after the center shut down, which has already dropped events and timers.
         if (center.inEventLoop()) {
             if (client.readEvent != null) {
@@ -474,10 +1082,19 @@ public final class ShmControlServer implements AutoCloseable {
             }
         }
         client.socket.close();
+        clients.remove(client.socket);
+        for (ClientListener l : client.listeners.values()) {
+            names.remove(l.name(), l);
+        }
+        client.listeners.clear();
+        List<ServerChannel.Side> sides = new ArrayList<>(client.sides.values());
+        client.sides.clear();
+        for (ServerChannel.Side side : sides) {
+            closeSide(side, reason == 0 ? Errno.ECONNRESET : reason);
+        }
         if (client.segment != null) {
             client.segment.close();
         }
-        clients.remove(client.socket);
         liveClients = clients.size();
     }
 
@@ -511,6 +1128,72 @@ public final class ShmControlServer implements AutoCloseable {
     /** @return HELLO exchanges that ended with a segment handed out. */
     public long helloCompletedCount() {
         return helloCompleted;
+    }
+
+    /** @return channels whose memory is still held (at least one side open). */
+    public int liveChannels() {
+        return liveChannels;
+    }
+
+    /** @return channels created since start. */
+    public long channelsOpenedCount() {
+        return channelsOpened;
+    }
+
+    /** @return channel sides closed on behalf of a client that died (or was closed by the server). */
+    public long channelsResetCount() {
+        return channelsReset;
+    }
+
+    /** @return CONNECTs (and node connects) refused: no listener, or the listener's limit reached. */
+    public long refusedConnectCount() {
+        return refusedConnects;
+    }
+
+    /** @return clients closed because their control socket stayed full. */
+    public long controlOverflowCount() {
+        return controlOverflows;
+    }
+
+    /** @return the names currently listened on (clients' and the node's). Any thread. */
+    public Set<String> listenerNames() {
+        return Set.copyOf(names.keySet());
+    }
+
+    /**
+     * A snapshot of the clients and channels for consoles and tests, taken on the server's thread
+     * (this call waits at most 5 s for it; from the loop itself it runs at once).
+     */
+    public ShmServerSnapshot snapshot() {
+        if (center.inEventLoop()) {
+            return snapshot0();
+        }
+        java.util.concurrent.CompletableFuture<ShmServerSnapshot> f = new java.util.concurrent.CompletableFuture<>();
+        if (!center.execute(() -> f.complete(snapshot0()))) {
+            return new ShmServerSnapshot(List.of(), List.of());
+        }
+        try {
+            return f.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return new ShmServerSnapshot(List.of(), List.of());
+        }
+    }
+
+    private ShmServerSnapshot snapshot0() {
+        List<ShmServerSnapshot.ClientInfo> cs = new ArrayList<>();
+        for (Client c : clients.values()) {
+            List<String> ls = new ArrayList<>();
+            for (ClientListener l : c.listeners.values()) {
+                ls.add(l.name());
+            }
+            cs.add(new ShmServerSnapshot.ClientInfo(c.serial, c.credentials.pid(), c.credentials.uid(), c.helloDone,
+                    c.sides.size(), List.copyOf(ls)));
+        }
+        List<ShmServerSnapshot.ChannelInfo> chs = new ArrayList<>();
+        for (ServerChannel ch : channels) {
+            chs.add(ch.info());
+        }
+        return new ShmServerSnapshot(List.copyOf(cs), List.copyOf(chs));
     }
 
     /** @return clients currently connected (with or without a finished HELLO). */
@@ -569,8 +1252,13 @@ public final class ShmControlServer implements AutoCloseable {
         }
         listener.close();
         for (Client c : new ArrayList<>(clients.values())) {
-            release(c);
+            release(c, Errno.ESHUTDOWN);
         }
+        for (DatagramPort port : new ArrayList<>(datagramPorts.values())) {
+            closeDatagramPort(port);
+        }
+        // Channels left now have only node sides open: each is freed when the node closes its end.
+        names.clear();
     }
 
     @Override

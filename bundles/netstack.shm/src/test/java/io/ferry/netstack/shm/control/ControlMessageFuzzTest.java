@@ -62,6 +62,9 @@ class ControlMessageFuzzTest {
         System.out.println("control fuzz outcomes: " + outcomes);
         assertTrue(accepted > ITERATIONS / 20, "too few valid messages exercised: " + accepted);
         for (int code : DOCUMENTED_ERRORS) {
+            if (code == ERR_UNSUPPORTED_TYPE) {
+                continue; // no type is reserved since datagram channels became real; the code stays documented
+            }
             assertTrue(outcomes.containsKey(resultName(code)), "never produced " + resultName(code) + ": " + outcomes);
         }
     }
@@ -167,6 +170,9 @@ class ControlMessageFuzzTest {
             case LISTEN -> ControlMessageEncoder.listen(b, 0, id, d.listenBacklog(), d.listenAddress());
             case LISTEN_REPLY -> ControlMessageEncoder.listenReply(b, 0, id, d.listenReplyListenerId());
             case CONNECT -> ControlMessageEncoder.connect(b, 0, id, d.connectRingCapacity(), d.connectAddress());
+            case DGRAM_OPEN -> ControlMessageEncoder.dgramOpen(b, 0, id, d.connectRingCapacity(), d.connectAddress());
+            case DGRAM_READY -> ControlMessageEncoder.dgramReady(b, 0, id, d.channelReadyChannelId(),
+                    d.channelReadySide(), d.channelReadyOffset(), d.channelReadyRingCapacity());
             case ACCEPT -> ControlMessageEncoder.accept(b, 0, d.acceptListenerId(), d.acceptChannelId(),
                     d.acceptPeerPid(), d.acceptPeerAddress());
             case CHANNEL_READY -> ControlMessageEncoder.channelReady(b, 0, id, d.channelReadyChannelId(),

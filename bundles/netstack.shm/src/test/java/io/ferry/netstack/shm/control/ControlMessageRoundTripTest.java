@@ -98,7 +98,7 @@ class ControlMessageRoundTripTest {
         assertEquals("", decoder.acceptPeerAddress());
 
         n = ControlMessageEncoder.channelReady(b, AT, 6, 17, SIDE_B, 64 * 1000, 1 << 30);
-        assertEquals(CHANNEL_READY, decoder.wrap(b, AT, n, 4));
+        assertEquals(CHANNEL_READY, decoder.wrap(b, AT, n, 5));
         assertEquals(6, decoder.requestId());
         assertEquals(17, decoder.channelReadyChannelId());
         assertEquals(SIDE_B, decoder.channelReadySide());
@@ -134,6 +134,24 @@ class ControlMessageRoundTripTest {
     }
 
     @Test
+    void datagramMessagesShareTheLayoutsOfConnectAndChannelReady() {
+        ByteBuffer b = buffer();
+        int n = ControlMessageEncoder.dgramOpen(b, 0, 9, 4096, "dg/a");
+        assertEquals(DGRAM_OPEN, decoder.wrap(b, 0, n, 0));
+        assertEquals("dg/a", decoder.connectAddress());
+        assertEquals(4096, decoder.connectRingCapacity());
+        assertEquals(9, decoder.requestId());
+        assertTrue(ControlMessageDescriptor.isClientToServer(DGRAM_OPEN));
+        n = ControlMessageEncoder.dgramReady(b, 0, 9, 3, SIDE_A, 0, 4096);
+        assertEquals(ERR_FD_COUNT, decoder.wrap(b, 0, n, 0), "DGRAM_READY carries the 5 descriptors");
+        assertEquals(DGRAM_READY, decoder.wrap(b, 0, n, CHANNEL_FD_COUNT));
+        assertEquals(3, decoder.channelReadyChannelId());
+        assertEquals(4096, decoder.channelReadyRingCapacity());
+        assertTrue(ControlMessageDescriptor.isServerToClient(DGRAM_READY));
+        assertFalse(ControlMessageDescriptor.isReservedType(DGRAM_OPEN));
+    }
+
+    @Test
     void shouldReportEachResultCode() {
         ByteBuffer b = buffer();
         int n = ControlMessageEncoder.close(b, 0, 1, 2, KIND_LISTENER, 0);
@@ -143,7 +161,7 @@ class ControlMessageRoundTripTest {
         b.putShort(TYPE_OFFSET, (short) 0x7777);
         assertEquals(ERR_UNKNOWN_TYPE, decoder.wrap(b, 0, n, 0));
         b.order(ByteOrder.LITTLE_ENDIAN).putShort(TYPE_OFFSET, (short) DGRAM_OPEN);
-        assertEquals(ERR_UNSUPPORTED_TYPE, decoder.wrap(b, 0, n, 0));
+        assertEquals(ERR_BAD_FIELD, decoder.wrap(b, 0, n, 0), "CONNECT's layout: a CLOSE's bytes do not add up");
         b.putShort(TYPE_OFFSET, (short) LISTEN_REPLY); // 32 bytes where 24 are due
         assertEquals(ERR_TOO_LONG, decoder.wrap(b, 0, n, 0));
         b.putShort(TYPE_OFFSET, (short) CLOSE);

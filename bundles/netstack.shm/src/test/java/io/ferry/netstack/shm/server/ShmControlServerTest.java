@@ -347,14 +347,15 @@ class ShmControlServerTest {
         try (ShmClientConnection client = ShmClientConnection.connect(socketPath, TIMEOUT)) {
             UnixSeqpacketSocket socket = client.socket();
             ByteBuffer out = buffer();
-            int length = ControlMessageEncoder.listen(out, 0, 2, 0, "echo");
+            // A request the server refuses (a datagram endpoint on a reserved name): an ERROR, not fatal.
+            int length = ControlMessageEncoder.dgramOpen(out, 0, 2, 0, "node/mine");
             out.limit(length);
             assertEquals(length, socket.send(out));
             ByteBuffer in = buffer();
             int n = receive(socket, in);
             ControlMessageDecoder decoder = new ControlMessageDecoder();
             assertEquals(ControlMessageDescriptor.ERROR, decoder.wrap(in, 0, n, 0));
-            assertEquals(Errno.EOPNOTSUPP, in.getInt(ControlMessageDescriptor.ERROR_CODE_OFFSET));
+            assertEquals(Errno.EACCES, in.getInt(ControlMessageDescriptor.ERROR_CODE_OFFSET));
             assertEquals(0, in.getShort(ControlMessageDescriptor.ERROR_FLAGS_OFFSET), "not fatal");
             assertEquals(2, decoder.requestId());
             assertEquals(1, server.liveClients());

@@ -1,0 +1,201 @@
+package io.ferry.api.msgr;
+
+import io.ferry.api.buffer.BufferList;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A message (Ceph's {@code Message}): a type, a priority, a transaction id and three payload
+ * sections (front, middle, data) held as {@link BufferList}s, so payloads are never copied by the
+ * messenger: it writes views of the sections' segments straight to the socket.
+ *
+ * <p><b>Ownership:</b> whoever holds a message owns it. {@link Connection#send(Message)} hands it to
+ * the messenger, which releases it once it is no longer needed (written, for lossy connections;
+ * acknowledged by the peer, for lossless ones); the sender must not touch it afterwards. A received
+ * message is owned by the dispatcher that accepted it, which must call {@link #release()} when done:
+ * that returns its bytes to the receive throttle, and a dispatcher that holds messages makes the
+ * connection stop reading instead of growing memory.
+ *
+ * <p><b>Threading:</b> a message is used by one thread at a time; {@link #release()} may be called
+ * from any thread, once (later calls do nothing).
+ */
+public final class Message {
+    /** Ceph's {@code CEPH_MSG_PRIO_LOW}. */
+    public static final int PRIORITY_LOW = 64;
+    /** Ceph's {@code CEPH_MSG_PRIO_DEFAULT}. */
+    public static final int PRIORITY_DEFAULT = 127;
+    /** Ceph's {@code CEPH_MSG_PRIO_HIGH}. */
+    public static final int PRIORITY_HIGH = 196;
+    /** Ceph's {@code CEPH_MSG_PRIO_HIGHEST}; also where unacknowledged messages are requeued after a fault. */
+    public static final int PRIORITY_HIGHEST = 255;
+
+    /** {@code CEPH_MSG_PING}: a monitor answers it with a ping whose front is a JSON health report. */
+    public static final int TYPE_PING = 0x02;
+
+    private static final Runnable RELEASED = () -> { };
+
+    private final int type;
+    private int priority = PRIORITY_DEFAULT;
+    private long tid;
+    private int version = 1;
+    private int compatVersion = 1;
+    private int dataOffset;
+    private long seq;
+    private EntityName source;
+    private final BufferList front;
+    private final BufferList middle;
+    private final BufferList data;
+    private final AtomicReference<Runnable> releaseHook = new AtomicReference<>(null);
+
+    /** A message of {@code type} with empty sections. */
+    public Message(int type) {
+        this(type, new BufferList(), new BufferList(), new BufferList());
+    }
+
+    /** A message taking ownership of the three sections (none may be null; empty is fine). */
+    public Message(int type, BufferList front, BufferList middle, BufferList data) {
+        if (type < 0 || type > 0xFFFF) {
+            throw new IllegalArgumentException("message type must fit in 16 bits: " + type);
+        }
+        this.type = type;
+        this.front = Objects.requireNonNull(front, "front");
+        this.middle = Objects.requireNonNull(middle, "middle");
+        this.data = Objects.requireNonNull(data, "data");
+    }
+
+    public int type() {
+        return type;
+    }
+
+    public int priority() {
+        return priority;
+    }
+
+    /** @param value 0..65535; the connection sends higher priorities first */
+    public Message priority(int value) {
+        if (value < 0 || value > 0xFFFF) {
+            throw new IllegalArgumentException("priority must fit in 16 bits: " + value);
+        }
+        this.priority = value;
+        return this;
+    }
+
+    public long tid() {
+        return tid;
+    }
+
+    public Message tid(long value) {
+        this.tid = value;
+        return this;
+    }
+
+    /** @return the encoding version of the payload (header field {@code version}). */
+    public int version() {
+        return version;
+    }
+
+    public Message version(int value) {
+        this.version = value & 0xFFFF;
+        return this;
+    }
+
+    public int compatVersion() {
+        return compatVersion;
+    }
+
+    public Message compatVersion(int value) {
+        this.compatVersion = value & 0xFFFF;
+        return this;
+    }
+
+    /** @return the header's {@code data_off} (a hint for aligning the data section). */
+    public int dataOffset() {
+        return dataOffset;
+    }
+
+    public Message dataOffset(int value) {
+        this.dataOffset = value & 0xFFFF;
+        return this;
+    }
+
+    /** @return the sequence number the connection gave it (0 until sent or when built locally). */
+    public long seq() {
+        return seq;
+    }
+
+    /** For messenger implementations: sets the sequence number written in the header. */
+    public void seq(long value) {
+        this.seq = value;
+    }
+
+    /** @return the sender's name from the header of a received message, or null. */
+    public EntityName source() {
+        return source;
+    }
+
+    /** For messenger implementations: records the sender of a received message. */
+    public void source(EntityName value) {
+        this.source = value;
+    }
+
+    public BufferList front() {
+        return front;
+    }
+
+    public BufferList middle() {
+        return middle;
+    }
+
+    public BufferList data() {
+        return data;
+    }
+
+    /** @return the bytes of all three sections. */
+    public long payloadLength() {
+        return front.length() + middle.length() + data.length();
+    }
+
+    /**
+     * For messenger implementations: runs {@code hook} once, on the thread that calls
+     * {@link #release()} (for example to give bytes back to a throttle). Replaces an earlier hook.
+     *
+     * @return false if the message was already released (the hook is not kept)
+     */
+    public boolean onRelease(Runnable hook) {
+        Runnable current = releaseHook.get();
+        if (current == RELEASED) {
+            return false;
+        }
+        return releaseHook.compareAndSet(current, Objects.requireNonNull(hook)) || onRelease(hook);
+    }
+
+    /** @return true once {@link #release()} ran. */
+    public boolean isReleased() {
+        return releaseHook.get() == RELEASED;
+    }
+
+    /**
+     * Drops the sections (releasing pooled memory) and runs the release hook. Idempotent; any thread.
+     *
+     * @return true if this call released the message
+     */
+    public boolean release() {
+        Runnable hook = releaseHook.getAndSet(RELEASED);
+        if (hook == RELEASED) {
+            return false;
+        }
+        front.clear();
+        middle.clear();
+        data.clear();
+        if (hook != null) {
+            hook.run();
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "Message[type=0x" + Integer.toHexString(type) + " prio=" + priority + " seq=" + seq + " tid=" + tid
+                + " front=" + front.length() + " middle=" + middle.length() + " data=" + data.length() + "]";
+    }
+}

@@ -1,0 +1,362 @@
+package io.ferry.messenger.wire;
+
+import io.ferry.api.buffer.BufferList;
+import io.ferry.api.msgr.EntityName;
+import io.ferry.api.msgr.Message;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Decodes the byte stream of an open msgr v1 session incrementally (Ceph's {@code wait_message},
+ * {@code handle_message_header}, {@code read_message_*}, {@code handle_message_footer}): tags,
+ * ACK, KEEPALIVE, KEEPALIVE2, KEEPALIVE2_ACK, CLOSE, and messages with header crc, sections and
+ * footer crcs. Partial frames are kept between calls, so the caller feeds whatever the socket gave.
+ *
+ * <p>Bad input never throws: {@link #feed} returns {@link #FAILED} and {@link #error()} says why;
+ * the reader then refuses more input. Lengths are checked against a limit before anything is
+ * allocated, and nothing is read outside the buffer it is given.
+ *
+ * <p>Single thread: the owning connection's event loop.
+ */
+public final class FrameReader {
+    /** Needs more bytes; everything given was consumed. */
+    public static final int NEED_MORE = 0;
+    /** The sink refused to admit the next message (throttle full); call again later. */
+    public static final int PAUSED = 1;
+    /** The peer sent CLOSE. */
+    public static final int CLOSED = 2;
+    /** Bad input; see {@link #error()}. */
+    public static final int FAILED = -1;
+
+    /** What the reader found; called on the reader's thread. */
+    public interface Sink {
+        void onAck(long seq);
+
+        void onKeepalive();
+
+        void onKeepalive2(int sec, int nsec);
+
+        void onKeepalive2Ack(int sec, int nsec);
+
+        /**
+         * Asks to take a message of {@code payloadBytes} bytes in. @return false to pause (the
+         * reader asks again on the next feed)
+         */
+        boolean admit(long payloadBytes);
+
+        /** A complete, checked message; ownership passes to the sink. */
+        void onMessage(Message message);
+    }
+
+    /** Why {@link #feed} refused the stream; {@link #errorKind()}. */
+    public enum ErrorKind {
+        /** a tag that may not come in an open session, or an aborted message */
+        PROTOCOL,
+        /** header, front, middle or data crc mismatch */
+        CRC,
+        /** a message larger than the limit */
+        OVERSIZED
+    }
+
+    private enum State { TAG, ACK, KEEPALIVE2, KEEPALIVE2_ACK, HEADER, ADMIT, FRONT, MIDDLE, DATA, FOOTER, CLOSED, FAILED }
+
+    private final long maxMessageBytes;
+    private final byte[] scratch = new byte[Msgr.HEADER_SIZE + Msgr.FOOTER_SIZE];
+    private final ByteBuffer scratchBuf = ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN);
+    private final MessageHeader header = new MessageHeader();
+    private boolean msgAuth;
+    private boolean checkDataCrc = true;
+    private ErrorKind errorKind;
+    private State state = State.TAG;
+    private int need;
+    private int have;
+    /** One array per message holding front, middle and data back to back. */
+    private byte[] payload;
+    private int frontLen;
+    private int middleLen;
+    private int dataLen;
+    private int sectionFill;
+    private long admitted;
+    private boolean admissionHeld;
+    private String error;
+    private long framesDecoded;
+
+    /** Largest message a reader can hold in one array. */
+    public static final long MAX_MESSAGE_BYTES_LIMIT = Integer.MAX_VALUE - 8;
+
+    /**
+     * @param maxMessageBytes largest front + middle + data accepted (1..{@link #MAX_MESSAGE_BYTES_LIMIT});
+     *     nothing larger is ever allocated, whatever a header announces
+     */
+    public FrameReader(long maxMessageBytes) {
+        if (maxMessageBytes < 1 || maxMessageBytes > MAX_MESSAGE_BYTES_LIMIT) {
+            throw new IllegalArgumentException("maxMessageBytes " + maxMessageBytes + " must be 1.." + MAX_MESSAGE_BYTES_LIMIT);
+        }
+        this.maxMessageBytes = maxMessageBytes;
+        header.wrap(scratchBuf, 0);
+    }
+
+    /** Sets whether the peer uses the 21-byte footer (MSG_AUTH negotiated). */
+    public void setMsgAuth(boolean value) {
+        this.msgAuth = value;
+    }
+
+    /**
+     * Turns the data section's crc check on (default) or off (Ceph's {@code ms_crc_data}). The
+     * header, front and middle crcs are always checked; the data crc is also skipped for a message
+     * whose footer carries {@link Msgr#FOOTER_NOCRC}.
+     */
+    public void setCheckDataCrc(boolean value) {
+        this.checkDataCrc = value;
+    }
+
+    /** @return the class of {@link #error()}, or null. */
+    public ErrorKind errorKind() {
+        return errorKind;
+    }
+
+    /** @return why the stream was refused, or null. */
+    public String error() {
+        return error;
+    }
+
+    /** @return frames decoded so far (for counters). */
+    public long framesDecoded() {
+        return framesDecoded;
+    }
+
+    /** @return true between the start of a message and its end (a partial frame is held). */
+    public boolean inFrame() {
+        return state != State.TAG || have > 0;
+    }
+
+    /**
+     * Starts over at a tag boundary (after a reconnect).
+     *
+     * @return the payload bytes admitted for a message not yet delivered, which the caller must
+     *     give back to its throttle (with its one message), or -1 if no message was admitted
+     */
+    public long reset() {
+        long give = admissionHeld ? admitted : -1;
+        admitted = 0;
+        admissionHeld = false;
+        state = State.TAG;
+        need = 0;
+        have = 0;
+        payload = null;
+        error = null;
+        errorKind = null;
+        return give;
+    }
+
+    /**
+     * Consumes bytes from {@code in}'s position (up to its limit) and reports what they complete.
+     *
+     * @return {@link #NEED_MORE}, {@link #PAUSED}, {@link #CLOSED} or {@link #FAILED}
+     */
+    public int feed(ByteBuffer in, Sink sink) {
+        while (true) {
+            switch (state) {
+                case FAILED:
+                    return FAILED;
+                case CLOSED:
+                    return CLOSED;
+                case TAG: {
+                    if (!in.hasRemaining()) {
+                        return NEED_MORE;
+                    }
+                    int tag = in.get() & 0xFF;
+                    switch (tag) {
+                        case Msgr.TAG_MSG:
+                            expect(State.HEADER, Msgr.HEADER_SIZE);
+                            break;
+                        case Msgr.TAG_ACK:
+                            expect(State.ACK, 8);
+                            break;
+                        case Msgr.TAG_KEEPALIVE:
+                            framesDecoded++;
+                            sink.onKeepalive();
+                            break;
+                        case Msgr.TAG_KEEPALIVE2:
+                            expect(State.KEEPALIVE2, Msgr.TIMESPEC_SIZE);
+                            break;
+                        case Msgr.TAG_KEEPALIVE2_ACK:
+                            expect(State.KEEPALIVE2_ACK, Msgr.TIMESPEC_SIZE);
+                            break;
+                        case Msgr.TAG_CLOSE:
+                            framesDecoded++;
+                            state = State.CLOSED;
+                            return CLOSED;
+                        default:
+                            return fail(ErrorKind.PROTOCOL, "bad tag " + tag + " (" + Msgr.tagName(tag) + ") in an open session");
+                    }
+                    break;
+                }
+                case ACK:
+                    if (!fillScratch(in)) {
+                        return NEED_MORE;
+                    }
+                    framesDecoded++;
+                    state = State.TAG;
+                    sink.onAck(scratchBuf.getLong(0));
+                    break;
+                case KEEPALIVE2:
+                case KEEPALIVE2_ACK: {
+                    if (!fillScratch(in)) {
+                        return NEED_MORE;
+                    }
+                    framesDecoded++;
+                    int sec = scratchBuf.getInt(0);
+                    int nsec = scratchBuf.getInt(4);
+                    boolean ack = state == State.KEEPALIVE2_ACK;
+                    state = State.TAG;
+                    if (ack) {
+                        sink.onKeepalive2Ack(sec, nsec);
+                    } else {
+                        sink.onKeepalive2(sec, nsec);
+                    }
+                    break;
+                }
+                case HEADER: {
+                    if (!fillScratch(in)) {
+                        return NEED_MORE;
+                    }
+                    if (header.computeCrc() != header.crc()) {
+                        return fail(ErrorKind.CRC, "bad header crc 0x" + Integer.toHexString(header.crc()) + ", computed 0x"
+                                + Integer.toHexString(header.computeCrc()) + " (" + header + ")");
+                    }
+                    long total = header.frontLen() + header.middleLen() + header.dataLen();
+                    if (total > maxMessageBytes) {
+                        return fail(ErrorKind.OVERSIZED, "message of " + total + " bytes exceeds the limit of " + maxMessageBytes + " ("
+                                + header + ")");
+                    }
+                    state = State.ADMIT;
+                    break;
+                }
+                case ADMIT: {
+                    long total = header.frontLen() + header.middleLen() + header.dataLen();
+                    if (!sink.admit(total)) {
+                        return PAUSED;
+                    }
+                    admitted = total;
+                    admissionHeld = true;
+                    // total <= maxMessageBytes <= Integer.MAX_VALUE - 8 (checked at construction)
+                    frontLen = (int) header.frontLen();
+                    middleLen = (int) header.middleLen();
+                    dataLen = (int) header.dataLen();
+                    payload = new byte[(int) total];
+                    sectionFill = 0;
+                    state = State.FRONT;
+                    break;
+                }
+                case FRONT:
+                    if (!fillSection(in, 0, frontLen)) {
+                        return NEED_MORE;
+                    }
+                    state = State.MIDDLE;
+                    break;
+                case MIDDLE:
+                    if (!fillSection(in, frontLen, middleLen)) {
+                        return NEED_MORE;
+                    }
+                    state = State.DATA;
+                    break;
+                case DATA:
+                    if (!fillSection(in, frontLen + middleLen, dataLen)) {
+                        return NEED_MORE;
+                    }
+                    // the header lives in scratch[0..53): keep it, read the footer behind it
+                    need = Msgr.HEADER_SIZE + MessageFooter.size(msgAuth);
+                    have = Msgr.HEADER_SIZE;
+                    state = State.FOOTER;
+                    break;
+                case FOOTER: {
+                    if (!fillScratch(in)) {
+                        return NEED_MORE;
+                    }
+                    int r = finishMessage(sink);
+                    if (r != NEED_MORE) {
+                        return r;
+                    }
+                    break;
+                }
+                default:
+                    return fail(ErrorKind.PROTOCOL, "reader in state " + state);
+            }
+        }
+    }
+
+    private int finishMessage(Sink sink) {
+        int f = Msgr.HEADER_SIZE;
+        int flags = scratch[f + MessageFooter.flagsOffset(msgAuth)] & 0xFF;
+        if ((flags & Msgr.FOOTER_COMPLETE) == 0) {
+            return fail(ErrorKind.PROTOCOL, "message aborted by the sender (footer flags " + flags + ", " + header + ")");
+        }
+        int frontCrc = scratchBuf.getInt(f + MessageFooter.FRONT_CRC_OFFSET);
+        int middleCrc = scratchBuf.getInt(f + MessageFooter.MIDDLE_CRC_OFFSET);
+        int dataCrc = scratchBuf.getInt(f + MessageFooter.DATA_CRC_OFFSET);
+        if (Crc32c.compute(0, payload, 0, frontLen) != frontCrc) {
+            return fail(ErrorKind.CRC, "bad front crc (" + header + ")");
+        }
+        if (Crc32c.compute(0, payload, frontLen, middleLen) != middleCrc) {
+            return fail(ErrorKind.CRC, "bad middle crc (" + header + ")");
+        }
+        if (checkDataCrc && (flags & Msgr.FOOTER_NOCRC) == 0
+                && Crc32c.compute(0, payload, frontLen + middleLen, dataLen) != dataCrc) {
+            return fail(ErrorKind.CRC, "bad data crc (" + header + ")");
+        }
+        Message m = new Message(header.type(), section(payload, 0, frontLen), section(payload, frontLen, middleLen),
+                section(payload, frontLen + middleLen, dataLen));
+        m.priority(header.priority()).tid(header.tid()).version(header.version()).compatVersion(header.compatVersion())
+                .dataOffset(header.dataOff());
+        m.seq(header.seq());
+        m.source(new EntityName(header.srcType(), header.srcNum()));
+        payload = null;
+        admitted = 0;
+        admissionHeld = false;
+        have = 0;
+        state = State.TAG;
+        framesDecoded++;
+        sink.onMessage(m);
+        return NEED_MORE;
+    }
+
+    private static BufferList section(byte[] bytes, int offset, int length) {
+        BufferList list = new BufferList();
+        if (length > 0) {
+            list.append(ByteBuffer.wrap(bytes, offset, length).slice());
+        }
+        return list;
+    }
+
+    private void expect(State next, int bytes) {
+        state = next;
+        need = bytes;
+        have = 0;
+    }
+
+    private boolean fillScratch(ByteBuffer in) {
+        int take = Math.min(need - have, in.remaining());
+        in.get(scratch, have, take);
+        have += take;
+        return have == need;
+    }
+
+    private boolean fillSection(ByteBuffer in, int offset, int length) {
+        int take = Math.min(length - sectionFill, in.remaining());
+        in.get(payload, offset + sectionFill, take);
+        sectionFill += take;
+        if (sectionFill < length) {
+            return false;
+        }
+        sectionFill = 0;
+        return true;
+    }
+
+    private int fail(ErrorKind kind, String reason) {
+        error = reason;
+        errorKind = kind;
+        state = State.FAILED;
+        return FAILED;
+    }
+}

@@ -1,0 +1,87 @@
+package io.ferry.messenger.wire;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Random and mutated input to every msgr v1 decoder: only clear errors, never an exception, never
+ * reading outside the input, never a message larger than the limit admitted.
+ */
+class FrameReaderFuzzTest {
+    private static final int ROUNDS = 20_000;
+
+    @Test
+    void frameReaderShouldSurviveMutatedAndRandomStreams() {
+        Random random = new Random(0xF00D);
+        byte[][] seeds = {FrameReaderTest.stream(true), FrameReaderTest.stream(false)};
+        int failed = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            boolean msgAuth = random.nextBoolean();
+            byte[] input;
+            if (round % 4 == 0) {
+                input = new byte[random.nextInt(300)];
+                random.nextBytes(input);
+            } else {
+                input = seeds[msgAuth ? 0 : 1].clone();
+                int flips = 1 + random.nextInt(4);
+                for (int i = 0; i < flips; i++) {
+                    input[random.nextInt(input.length)] = (byte) random.nextInt(256);
+                }
+                if (random.nextInt(5) == 0) {
+                    input = java.util.Arrays.copyOf(input, random.nextInt(input.length + 1));
+                }
+            }
+            FrameReader reader = new FrameReader(4096);
+            reader.setMsgAuth(msgAuth);
+            reader.setCheckDataCrc(random.nextInt(3) != 0);
+            RecordingSink sink = new RecordingSink();
+            ByteBuffer whole = ByteBuffer.wrap(input).asReadOnlyBuffer();
+            int at = 0;
+            int r = FrameReader.NEED_MORE;
+            while (at < input.length && r == FrameReader.NEED_MORE) {
+                int n = Math.min(input.length - at, 1 + random.nextInt(64));
+                ByteBuffer chunk = whole.duplicate().limit(at + n).position(at);
+                r = reader.feed(chunk, sink);
+                assertTrue(chunk.position() <= at + n);
+                at = chunk.position();
+            }
+            if (r == FrameReader.FAILED) {
+                failed++;
+                assertNotNull(reader.error(), "a failure always has a reason");
+                assertNotNull(reader.errorKind(), "a failure always has a class");
+            }
+            assertTrue(sink.admittedBytes <= 4096L * (sink.messages.size() + 1), "admitted within the limit");
+        }
+        assertTrue(failed > ROUNDS / 4, "the fuzzer reached the error paths: " + failed);
+    }
+
+    @Test
+    void handshakeDecodersShouldAnswerEveryInputWithAValueOrAReason() {
+        Random random = new Random(12);
+        ConnectMessage connect = new ConnectMessage();
+        ConnectReply reply = new ConnectReply();
+        for (int round = 0; round < ROUNDS; round++) {
+            byte[] b = new byte[136 + random.nextInt(8)];
+            random.nextBytes(b);
+            if (random.nextBoolean()) {
+                b[0] = b[1] = b[2] = b[3] = 0;
+                b[8] = 0;
+                b[9] = (byte) (random.nextBoolean() ? 2 : 10);
+            }
+            ByteBuffer buf = ByteBuffer.wrap(b);
+            String why = EntityAddrCodec.check(buf, 0);
+            if (why == null) {
+                assertNotNull(EntityAddrCodec.decode(buf, 0));
+            }
+            EntityAddrCodec.check(buf, b.length - random.nextInt(136)); // truncated: a reason, no exception
+            connect.wrap(buf, 0).check();
+            connect.toString();
+            reply.wrap(buf, 0).check();
+            reply.toString();
+        }
+    }
+}
