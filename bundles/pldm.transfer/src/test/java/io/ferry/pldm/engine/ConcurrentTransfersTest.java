@@ -27,34 +27,45 @@ import org.junit.jupiter.api.io.TempDir;
  * 64 DMA transfers at once from five termini, one of which stalls its host memory mid-transfer:
  * the responder keeps answering GetTID from a sixth terminus (latency logged, not asserted), the
  * stalled transfer times out with ERROR and is freed, the other 63 arrive byte-exact.
+ *
+ * <p>Deterministic on a loaded machine: the stalled terminus talks to a private engine with a short
+ * timeout on the same loop, handlers and DMA engine, while the 63 normal transfers run under the
+ * main engine's timeout, which is as long as the test's own bounded waits. So only the stalled
+ * transfer can time out, whatever the load (63 transfers sharing one loop on a busy 2-core machine
+ * once took longer than a shared 3 s timeout).
  */
 class ConcurrentTransfersTest {
     private static final int NORMAL_TERMINI = 4;
     /** 63 normal transfers plus the stalled one: 64 at once. */
     private static final int NORMAL_TRANSFERS = 63;
     private static final long REGION = 32L << 20;
-    /** Short, so the stalled transfer ends soon; long enough that 63 transfers sharing one loop on a busy 2-core machine do not. */
-    private static final long TIMEOUT_MILLIS = 3_000;
+    /** The stalled terminus's private engine: short, so the stalled transfer ends soon. */
+    private static final long STALLED_TIMEOUT_MILLIS = 300;
+    /** The main engine: a normal transfer never times out before the test's bounded waits give up. */
+    private static final long NORMAL_TIMEOUT_MILLIS = EngineFixture.WAIT_SECONDS * 1000;
 
     @TempDir
     Path dir;
 
     @Test
     void shouldKeepAnsweringWhileSixtyFourTransfersRunAndTimeOutOnlyTheStalledOne() throws Exception {
-        try (EngineFixture node = new EngineFixture(dir, (NORMAL_TERMINI + 2) * REGION, TIMEOUT_MILLIS, 256 * 1024)) {
+        try (EngineFixture node = new EngineFixture(dir, (NORMAL_TERMINI + 2) * REGION, NORMAL_TIMEOUT_MILLIS, 256 * 1024)) {
+            TransferEngine stalledEngine = node.privateEngine(STALLED_TIMEOUT_MILLIS);
             List<TerminusSimulator> termini = new ArrayList<>();
             for (int t = 0; t < NORMAL_TERMINI; t++) {
                 termini.add(node.terminus(20 + t, t * REGION, REGION));
             }
-            TerminusSimulator stalled = node.terminus(30, NORMAL_TERMINI * REGION, REGION);
+            TerminusSimulator stalled = node.terminus(stalledEngine, 30, NORMAL_TERMINI * REGION, REGION);
             TerminusSimulator pinger = node.terminus(31, (NORMAL_TERMINI + 1) * REGION, 1 << 20);
             List<TransferInfo> ended = new CopyOnWriteArrayList<>();
-            node.engine.addListener(new TransferListener() {
+            TransferListener recorder = new TransferListener() {
                 @Override
                 public void transferEnded(TransferInfo transfer) {
                     ended.add(transfer);
                 }
-            });
+            };
+            node.engine.addListener(recorder);
+            stalledEngine.addListener(recorder);
 
             // Warm up (class loading, lazily created buffers), then take the resource baseline.
             assertEquals(CompletionCodes.SUCCESS, await(termini.get(0).writeFileByType(ScratchHandler.TYPE, 999, 0, pattern(4096, 0))).completionCode());
@@ -106,10 +117,14 @@ class ConcurrentTransfersTest {
 
             assertTrue(EngineFixture.eventually(() -> ended.size() == 65), "ended: " + ended.size());
             assertEquals(1, ended.stream().filter(i -> i.state() == TransferState.TIMED_OUT).count());
-            assertEquals(1, node.engine.counters().timedOut());
+            assertEquals(1, stalledEngine.counters().timedOut());
+            assertEquals(0, node.engine.counters().timedOut());
+            assertEquals(0, node.engine.counters().failed());
             assertEquals(1, node.scratch.count("transferFailed"));
             assertEquals(0, node.engine.inFlight());
+            assertEquals(0, stalledEngine.inFlight());
             assertEquals(List.of(), node.engine.transfers());
+            assertEquals(List.of(), stalledEngine.transfers());
             assertTrue(EngineFixture.eventually(() -> node.dma.openOperations() == 0), "DMA operations left");
             int fdsAfter = EngineFixture.openFds();
             long mapsAfter = EngineFixture.mappings();

@@ -42,6 +42,7 @@ final class EngineFixture implements AutoCloseable {
     final TransferEngine engine;
     final List<TerminusSimulator> termini = new ArrayList<>();
     private final List<InJvmMctpTransport> ends = new ArrayList<>();
+    private final List<TransferEngine> privateEngines = new ArrayList<>();
 
     EngineFixture(Path dir, long windowSize, long timeoutMillis) throws IOException {
         this(dir, windowSize, timeoutMillis, ShmDmaEngine.SLICE_SIZE_DEFAULT);
@@ -69,10 +70,31 @@ final class EngineFixture implements AutoCloseable {
     }
 
     TerminusSimulator terminus(SimulatorConfig config, int eid) throws IOException {
+        return terminus(engine, config, eid);
+    }
+
+    /**
+     * A second engine on the same loop, handlers, file table and DMA engine with its own timeout,
+     * as the transfer service's private engines for local terminals: a test can give a stalled
+     * terminus a short timeout while every other transfer runs under a long one, so that only the
+     * stalled transfer can time out however loaded the machine is. Closed with the fixture.
+     */
+    TransferEngine privateEngine(long timeoutMillis) throws IOException {
+        TransferEngine e = new TransferEngine(engine.config().withTimeoutMillis(timeoutMillis), bmc.center(), registry, dma);
+        privateEngines.add(e);
+        return e;
+    }
+
+    /** A new terminus served by {@code served} (this fixture's engine or a {@link #privateEngine}). */
+    TerminusSimulator terminus(TransferEngine served, int eid, long base, long length) throws IOException {
+        return terminus(served, SimulatorConfig.of(BMC_EID, base, length), eid);
+    }
+
+    private TerminusSimulator terminus(TransferEngine served, SimulatorConfig config, int eid) throws IOException {
         TerminusSimulator sim = new TerminusSimulator(config, dma.window());
-        InJvmMctpTransport[] pair = InJvmMctpTransport.pair(BMC_EID, engine, eid, sim,
+        InJvmMctpTransport[] pair = InJvmMctpTransport.pair(BMC_EID, served, eid, sim,
                 MctpConfig.MAX_MESSAGE_LENGTH_DEFAULT, 256);
-        engine.serve(pair[0]);
+        served.serve(pair[0]);
         pair[0].start(bmc.center());
         sim.start(pair[1], host.center());
         ends.add(pair[0]);
@@ -129,6 +151,10 @@ final class EngineFixture implements AutoCloseable {
         }
         for (InJvmMctpTransport e : ends) {
             e.close();
+        }
+        for (TransferEngine e : privateEngines) {
+            e.close();
+            e.closeFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
         }
         engine.close();
         engine.closeFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);

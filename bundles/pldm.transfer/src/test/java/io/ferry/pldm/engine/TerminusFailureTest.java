@@ -54,9 +54,11 @@ class TerminusFailureTest {
 
     @Test
     void shouldIgnoreStrayResponsesAndStaleInstanceIdsAfterATerminusReset() throws Exception {
-        try (EngineFixture node = new EngineFixture(dir, 64L << 20, 500)) {
+        // A long timeout: the transfers after the reset must not time out on a loaded machine, and the
+        // forgotten one needs no timeout to end (the reset lifts its stall).
+        try (EngineFixture node = new EngineFixture(dir, 64L << 20, EngineFixture.WAIT_SECONDS * 1000)) {
             TerminusSimulator host = node.terminus(20, 0, 32L << 20);
-            // A transfer the host forgets when it resets: it stalls, the node times it out later.
+            // A transfer the host forgets when it resets: stalled until the reset lifts the stall.
             host.behaviour(SimulatorBehaviour.STALL);
             CompletableFuture<Result> forgotten = host.writeFileByType(ScratchHandler.TYPE, 2, 0, pattern(2 << 20, 2));
             assertTrue(EngineFixture.eventually(() -> node.engine.inFlight() == 1));
