@@ -15,6 +15,7 @@ import io.ferry.messenger.internal.MessengerSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -24,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * Ferry's side: a server messenger on a posix stack with one epoll worker echoes every message
  * (moving its sections into the reply, no copy); {@code connections} client messengers on a second
  * one-worker stack each hold one lossless_peer session to it (msgr v1: header crc, footer with the
- * sections' crc32c, seq/ack). The payload travels in the front section.
+ * sections' crc32c, seq/ack). The payload travels in the front section; the client sends it from
+ * a direct buffer, as the Netty client sends its pooled direct payload.
  *
  * <p><b>Threading:</b> as {@link PingPongSystem}; dispatchers run on the stacks' worker threads.
  */
@@ -56,9 +58,9 @@ final class FerryMessengerSystem implements PingPongSystem {
         server.addDispatcher(new Echo());
         EntityAddress addr = server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         CountDownLatch connected = new CountDownLatch(connections);
-        byte[] payload = new byte[size];
+        ByteBuffer payload = ByteBuffer.allocateDirect(size);
         for (int i = 0; i < size; i++) {
-            payload[i] = (byte) i;
+            payload.put(i, (byte) i);
         }
         for (int i = 0; i < connections; i++) {
             AsyncMessenger c = new AsyncMessenger(clientStack, MessengerSettings.defaults("bench-client-" + i,
@@ -127,14 +129,15 @@ final class FerryMessengerSystem implements PingPongSystem {
 
     /** One client session: one message in flight; runs on the client worker. */
     static final class PingPong implements Dispatcher, ConnectionListener {
-        private final byte[] payload;
+        /** Read-only to everyone: each message takes its own view of it. */
+        private final ByteBuffer payload;
         private final PingPongRecorder recorder;
         private final CountDownLatch connected;
         private Connection connection;
         private boolean idle = true;
         private long sentAt;
 
-        PingPong(byte[] payload, PingPongRecorder recorder, CountDownLatch connected) {
+        PingPong(ByteBuffer payload, PingPongRecorder recorder, CountDownLatch connected) {
             this.payload = payload;
             this.recorder = recorder;
             this.connected = connected;
@@ -158,7 +161,7 @@ final class FerryMessengerSystem implements PingPongSystem {
 
         private void send() {
             sentAt = System.nanoTime();
-            connection.send(new Message(TYPE_BENCH, BufferList.wrap(payload), new BufferList(), new BufferList()));
+            connection.send(new Message(TYPE_BENCH, new BufferList().append(payload), new BufferList(), new BufferList()));
         }
 
         @Override
@@ -171,8 +174,8 @@ final class FerryMessengerSystem implements PingPongSystem {
             long rtt = System.nanoTime() - sentAt;
             long len = m.front().length();
             m.release();
-            if (len != payload.length) {
-                recorder.fail(new IOException("ferry: echo of " + len + " B for " + payload.length + " B"));
+            if (len != payload.capacity()) {
+                recorder.fail(new IOException("ferry: echo of " + len + " B for " + payload.capacity() + " B"));
                 return true;
             }
             recorder.record(rtt);

@@ -6,6 +6,7 @@ import io.ferry.bench.ResultRow;
 import io.ferry.core.epoll.EpollDriverFactory;
 import io.netty.channel.epoll.Epoll;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -43,9 +44,10 @@ public final class MessengerSuite implements BenchSuite {
             throw new IllegalStateException("Netty's epoll transport is not available here", Epoll.unavailabilityCause());
         }
         String anchor = NettyFrameSystem.anchorName();
+        HeapWarmUp.touchYoungGeneration();
         List<ResultRow> rows = new ArrayList<>();
-        for (int size : SIZES) {
-            for (int conns : CONNECTIONS) {
+        for (int size : selected("ferry.bench.msgr.sizes", SIZES)) {
+            for (int conns : selected("ferry.bench.msgr.conns", CONNECTIONS)) {
                 String name = String.format(Locale.ROOT, "msgr %s x %d conn%s", size >= 1024 ? (size / 1024) + " KiB" : size + " B",
                         conns, conns == 1 ? "" : "s");
                 List<Supplier<PingPongSystem>> systems = List.of(FerryMessengerSystem::new, NettyFrameSystem::new);
@@ -53,8 +55,8 @@ public final class MessengerSuite implements BenchSuite {
                 String[] labels = {"ferry/msgr", "netty/frames"};
                 for (int i = 0; i < labels.length; i++) {
                     Turns.Figures x = f.get(i);
-                    System.err.printf(Locale.ROOT, "  %-22s %-13s %,10.0f msgs/s  p50 %7.1f  p99 %7.1f us%n", name, labels[i],
-                            x.messagesPerSecond(), x.p50Micros(), x.p99Micros());
+                    System.err.printf(Locale.ROOT, "  %-22s %-13s %,10.0f msgs/s  p50 %7.1f  p99 %7.1f us  cpu %5.2f us/msg%n",
+                            name, labels[i], x.messagesPerSecond(), x.p50Micros(), x.p99Micros(), x.cpuMicrosPerMessage());
                 }
                 Turns.Figures ferry = f.get(0);
                 Turns.Figures netty = f.get(1);
@@ -65,6 +67,18 @@ public final class MessengerSuite implements BenchSuite {
             }
         }
         return rows;
+    }
+
+    /**
+     * The values of a comma-separated system property (for focused runs while profiling, e.g.
+     * {@code -Dferry.bench.msgr.sizes=64 -Dferry.bench.msgr.conns=1}), or {@code all} if unset.
+     */
+    static int[] selected(String property, int[] all) {
+        String v = System.getProperty(property, "").trim();
+        if (v.isEmpty()) {
+            return all;
+        }
+        return Arrays.stream(v.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
     }
 
     private static double round2(double v) {

@@ -18,8 +18,11 @@ final class Turns {
     private static final long CONTROL_TIMEOUT_MILLIS = 5_000;
     private static final long GAP_MILLIS = 20;
 
-    /** Medians over the measured windows. */
-    record Figures(double messagesPerSecond, double p50Micros, double p99Micros) {
+    /**
+     * Medians over the measured windows. {@code cpuMicrosPerMessage}: CPU time of the whole process
+     * (both loops; the other systems idle) per echoed message, a diagnostic for the progress lines.
+     */
+    record Figures(double messagesPerSecond, double p50Micros, double p99Micros, double cpuMicrosPerMessage) {
     }
 
     private Turns() {
@@ -42,20 +45,24 @@ final class Turns {
                 window(systems.get(k), recorders.get(k), options.warmupMillis());
             }
             PingPongRecorder.Window[][] w = new PingPongRecorder.Window[n][options.iterations()];
+            double[][] cpu = new double[n][options.iterations()];
             for (int i = 0; i < options.iterations(); i++) {
                 for (int j = 0; j < n; j++) {
                     int k = (i + j) % n;
+                    long cpuBefore = processCpuNanos();
                     w[k][i] = window(systems.get(k), recorders.get(k), options.iterationMillis());
+                    cpu[k][i] = (processCpuNanos() - cpuBefore) / 1e3 / Math.max(1, w[k][i].messages());
                     if (w[k][i].messages() == 0) {
                         throw new IllegalStateException(systems.get(k).label() + ": no message echoed in window " + i);
                     }
                 }
             }
             List<Figures> out = new ArrayList<>();
-            for (PingPongRecorder.Window[] ws : w) {
+            for (int k = 0; k < n; k++) {
+                PingPongRecorder.Window[] ws = w[k];
                 out.add(new Figures(median(Arrays.stream(ws).mapToDouble(PingPongRecorder.Window::messagesPerSecond).toArray()),
                         median(Arrays.stream(ws).mapToDouble(x -> x.p50Nanos() / 1e3).toArray()),
-                        median(Arrays.stream(ws).mapToDouble(x -> x.p99Nanos() / 1e3).toArray())));
+                        median(Arrays.stream(ws).mapToDouble(x -> x.p99Nanos() / 1e3).toArray()), median(cpu[k])));
             }
             return out;
         } finally {
@@ -96,6 +103,12 @@ final class Turns {
         if (t != null) {
             throw new IllegalStateException(s.label() + ": a connection failed: " + t, t);
         }
+    }
+
+    /** @return the CPU time this process used so far, or 0 where the JVM cannot tell. */
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean x ? Math.max(0, x.getProcessCpuTime()) : 0;
     }
 
     static double median(double[] values) {

@@ -29,6 +29,13 @@ import java.util.Locale;
  */
 public final class ShmSuite implements BenchSuite {
     static final int[] SIZES = {64, 4096};
+    /**
+     * {@code -Dferry.bench.shm.focus=pingpong64} (or {@code stream64}, {@code pingpong4096},
+     * {@code stream4096}, comma-separated) measures only those cases, for quick comparisons while
+     * tuning; rows and targets then cover only them. Not for recorded results (use
+     * {@code --results DIR} to keep {@code bench/results/shm.json}).
+     */
+    static final String FOCUS = System.getProperty("ferry.bench.shm.focus", "");
 
     @Override
     public String name() {
@@ -45,7 +52,14 @@ public final class ShmSuite implements BenchSuite {
         Path scratch = Files.createTempDirectory("ferry-bench-shm-");
         List<Link> links = new ArrayList<>();
         FerryLinks ferry = null;
-        ChildProcess child = ChildProcess.start(List.of("-Xms256m", "-Xmx256m", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
+        List<String> childOptions = new ArrayList<>(List.of("-Xms256m", "-Xmx256m", "--add-exports",
+                "java.base/jdk.internal.misc=ALL-UNNAMED"));
+        // Diagnostics only (e.g. -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit for perf).
+        String extra = System.getProperty("ferry.bench.shm.childJvmOptions", "").trim();
+        if (!extra.isEmpty()) {
+            childOptions.addAll(List.of(extra.split("\\s+")));
+        }
+        ChildProcess child = ChildProcess.start(childOptions);
         try {
             ferry = FerryLinks.open(child, scratch);
             links.add(ferry.blocking());
@@ -65,14 +79,19 @@ public final class ShmSuite implements BenchSuite {
             List<ResultRow> rows = new ArrayList<>();
             List<String> targets = new ArrayList<>();
             for (int size : SIZES) {
-                List<Turns.Figures> stream = turns.measure(links, size, Turns.Kind.STREAM, windows);
-                for (int i = 0; i < links.size(); i++) {
+                if (!focused("stream" + size) && !focused("pingpong" + size)) {
+                    continue;
+                }
+                List<Turns.Figures> stream = focused("stream" + size)
+                        ? turns.measure(links, size, Turns.Kind.STREAM, windows) : unmeasured(links);
+                for (int i = 0; i < links.size() && focused("stream" + size); i++) {
                     Turns.Figures f = stream.get(i);
                     progress("stream %-6s %-22s %,12.0f msgs/s %7.3f GB/s", size(size), links.get(i).label(),
                             f.messagesPerSecond(), f.gigabytesPerSecond(size));
                 }
-                List<Turns.Figures> pp = turns.measure(links, size, Turns.Kind.PING_PONG, windows.scaled(0.5));
-                for (int i = 0; i < links.size(); i++) {
+                List<Turns.Figures> pp = focused("pingpong" + size)
+                        ? turns.measure(links, size, Turns.Kind.PING_PONG, windows.scaled(0.5)) : unmeasured(links);
+                for (int i = 0; i < links.size() && focused("pingpong" + size); i++) {
                     Turns.Figures f = pp.get(i);
                     progress("ping-pong %-6s %-19s p50 %8.2f us  p99 %8.2f us  max %9.1f us  (%,.0f round trips/s)",
                             size(size), links.get(i).label(), f.p50Micros(), f.p99Micros(), f.maxMicros(),
@@ -98,6 +117,17 @@ public final class ShmSuite implements BenchSuite {
             }
             deleteTree(scratch);
         }
+    }
+
+    private static boolean focused(String measurement) {
+        return FOCUS.isEmpty() || java.util.Arrays.asList(FOCUS.split(",")).contains(measurement);
+    }
+
+    /** Figures for a case left out by {@link #FOCUS}: NaN, so its rows and targets say so. */
+    private static List<Turns.Figures> unmeasured(List<Link> links) {
+        List<Turns.Figures> none = new ArrayList<>();
+        links.forEach(l -> none.add(new Turns.Figures(Double.NaN, Double.NaN, Double.NaN, Double.NaN)));
+        return none;
     }
 
     /** Link order in every list: 0 ferry blocking, 1 ferry busy-poll, 2 tcp, 3 uds, 4 aeron. */

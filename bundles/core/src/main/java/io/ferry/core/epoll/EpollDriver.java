@@ -39,6 +39,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the event's data, so an event already fetched for a descriptor that was deregistered (and
  * perhaps reused by a new registration) in the same {@link #poll} is dropped, not misdelivered.
  *
+ * <p><b>Timeouts:</b> a poll with a timeout blocks in {@code epoll_wait(-1)} and is ended by a
+ * {@code timerfd} (edge-triggered, never read), as Netty's epoll loop does: the kernel then arms no
+ * hrtimer per wait, and the timerfd is re-armed only when a poll needs an earlier wake-up than the
+ * one already set (or that one passed). A poll may therefore return early, at a deadline an earlier
+ * poll asked for, with nothing to report; callers loop anyway. Where no timerfd can be created the
+ * timeout goes to {@code epoll_wait} (rounded up to milliseconds) as before.
+ *
  * <p><b>Allocation:</b> the event array, the control struct and the wake-up words are allocated
  * once; {@link #poll} and {@link #wakeup()} allocate nothing. The descriptor table grows when a
  * descriptor number exceeds it.
@@ -54,6 +61,8 @@ public final class EpollDriver implements EventDriver {
     public static final int DEFAULT_MAX_EVENTS = 512;
 
     private static final int INITIAL_TABLE_SIZE = 64;
+    /** Longest timerfd setting; a longer wait just returns early once and is asked again. */
+    private static final long MAX_TIMER_NANOS = 3_600_000_000_000L;
     /** Generation of the wake-up eventfd's registration; user registrations never get it. */
     private static final int WAKEUP_GENERATION = 0;
     private static final int READABLE_EVENTS = LibC.EPOLLIN | LibC.EPOLLRDHUP | LibC.EPOLLHUP | LibC.EPOLLERR;
@@ -61,6 +70,15 @@ public final class EpollDriver implements EventDriver {
 
     private final int epfd;
     private final int wakeFd;
+    /** Ends timed waits; -1 if the kernel refused one (then epoll_wait gets the timeout). */
+    private final int timerFd;
+    /** One struct itimerspec for timerfd_settime; owner thread only. */
+    private final ByteBuffer timerSpec;
+    private final long timerSpecAddress;
+    /** System.nanoTime() at which the timerfd fires, while {@link #timerArmed}; owner thread only. */
+    private long armedDeadline;
+    /** Set when the timerfd is armed, cleared when its expiry is seen; owner thread only. */
+    private boolean timerArmed;
     private final int maxEvents;
     private final ByteBuffer events;
     private final long eventsAddress;
@@ -127,6 +145,14 @@ public final class EpollDriver implements EventDriver {
         }
         this.epfd = ep;
         this.wakeFd = ev;
+        this.timerSpec = NativeBuffers.allocate(LibC.ITIMERSPEC_SIZE);
+        this.timerSpecAddress = NativeBuffers.address(timerSpec);
+        int tf = LibC.timerfd_create(LibC.CLOCK_MONOTONIC, LibC.TFD_NONBLOCK | LibC.TFD_CLOEXEC);
+        if (tf >= 0 && ctl(ep, LibC.EPOLL_CTL_ADD, tf, LibC.EPOLLIN | LibC.EPOLLET, WAKEUP_GENERATION) < 0) {
+            LibC.close(tf);
+            tf = -1;
+        }
+        this.timerFd = tf;
     }
 
     @Override
@@ -208,7 +234,8 @@ public final class EpollDriver implements EventDriver {
     @Override
     public int poll(ReadyHandler handler, long timeoutNanos) throws IOException {
         checkOpen();
-        int n = LibC.epoll_wait(epfd, eventsAddress, maxEvents, toTimeoutMillis(timeoutNanos));
+        int waitMillis = timeoutNanos > 0 && armTimer(timeoutNanos) ? -1 : toTimeoutMillis(timeoutNanos);
+        int n = LibC.epoll_wait(epfd, eventsAddress, maxEvents, waitMillis);
         if (n < 0) {
             int errno = LibC.errno();
             if (errno == Errno.EINTR) {
@@ -225,6 +252,10 @@ public final class EpollDriver implements EventDriver {
             int generation = (int) (data >>> 32);
             if (generation == WAKEUP_GENERATION && fd == wakeFd) {
                 drainWakeups();
+                continue;
+            }
+            if (generation == WAKEUP_GENERATION && fd == timerFd) {
+                timerArmed = false;
                 continue;
             }
             Object[] table = attachments;
@@ -277,6 +308,9 @@ public final class EpollDriver implements EventDriver {
             Thread.onSpinWait();
         }
         LibC.close(wakeFd);
+        if (timerFd >= 0) {
+            LibC.close(timerFd);
+        }
         LibC.close(epfd);
         Arrays.fill(attachments, null);
         registered = 0;
@@ -312,6 +346,34 @@ public final class EpollDriver implements EventDriver {
         }
         long millis = timeoutNanos / 1_000_000L + (timeoutNanos % 1_000_000L == 0 ? 0 : 1);
         return millis > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) millis;
+    }
+
+    /**
+     * Makes sure the timerfd fires no later than {@code timeoutNanos} from now: keeps a wake-up
+     * already set between now and that deadline, else sets it (one system call).
+     *
+     * @return false if there is no timerfd or setting it failed (the caller passes the timeout to
+     *     epoll_wait instead)
+     */
+    private boolean armTimer(long timeoutNanos) {
+        if (timerFd < 0) {
+            return false;
+        }
+        timeoutNanos = Math.min(timeoutNanos, MAX_TIMER_NANOS);
+        long now = System.nanoTime();
+        long deadline = now + timeoutNanos;
+        if (timerArmed && armedDeadline - now > 0 && armedDeadline - deadline <= 0) {
+            return true;
+        }
+        timerSpec.putLong(LibC.ITIMERSPEC_VALUE_SEC_OFFSET, timeoutNanos / 1_000_000_000L);
+        timerSpec.putLong(LibC.ITIMERSPEC_VALUE_NSEC_OFFSET, timeoutNanos % 1_000_000_000L);
+        if (LibC.timerfd_settime(timerFd, 0, timerSpecAddress, 0L) < 0) {
+            timerArmed = false;
+            return false;
+        }
+        armedDeadline = deadline;
+        timerArmed = true;
+        return true;
     }
 
     /** Maps an {@link EventMask} interest to epoll events. */

@@ -51,6 +51,14 @@ public final class LibC {
     public static final int EFD_NONBLOCK = 0x800;
     public static final int EFD_CLOEXEC = 0x80000;
 
+    // timerfd_create(2); struct itimerspec is four int64 (interval sec, nsec; value sec, nsec)
+    public static final int CLOCK_MONOTONIC = 1;
+    public static final int TFD_NONBLOCK = 0x800;
+    public static final int TFD_CLOEXEC = 0x80000;
+    public static final int ITIMERSPEC_SIZE = 32;
+    public static final int ITIMERSPEC_VALUE_SEC_OFFSET = 16;
+    public static final int ITIMERSPEC_VALUE_NSEC_OFFSET = 24;
+
     // socket(2), accept4(2)
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
@@ -185,6 +193,14 @@ public final class LibC {
     public static native int epoll_wait(int epfd, long events, int maxEvents, int timeoutMillis);
 
     public static native int eventfd(int initialValue, int flags);
+
+    public static native int timerfd_create(int clockId, int flags);
+
+    /**
+     * @param newValue address of a {@code struct itimerspec} ({@link #ITIMERSPEC_SIZE} bytes)
+     * @param oldValue address for the previous setting, or 0
+     */
+    public static native int timerfd_settime(int fd, int flags, long newValue, long oldValue);
 
     // ---- descriptors ----
 

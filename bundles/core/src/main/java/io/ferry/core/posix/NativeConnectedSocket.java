@@ -171,7 +171,8 @@ public final class NativeConnectedSocket extends StackSocket implements Connecte
     /**
      * Gathering write: {@code sendmsg(MSG_NOSIGNAL)} over up to {@value NativeScratch#IOV_BATCH}
      * segments per call, repeated while the kernel takes whole batches. Direct segments are
-     * passed by address; heap segments are copied to the thread's scratch area first. Batches
+     * passed by address; heap segments are copied to the thread's scratch area first, consecutive
+     * ones into one iovec; a batch of one iovec is a plain {@code send}. Batches
      * followed by more data, and the last one when {@code more} is set, carry {@code MSG_MORE}.
      * What the kernel took is consumed from {@code data}.
      *
@@ -195,6 +196,10 @@ public final class NativeConnectedSocket extends StackSocket implements Connecte
             int iovecs = 0;
             long batch = 0;
             int copied = 0;
+            // heap segments copied back to back into the scratch area share one iovec
+            int copyIov = -1;
+            int copyIovStart = 0;
+            long firstBase = 0;
             for (int i = 0; i < segments && iovecs < NativeScratch.IOV_BATCH; i++) {
                 ByteBuffer segment = data.segment(i);
                 int length = segment.remaining();
@@ -202,8 +207,13 @@ public final class NativeConnectedSocket extends StackSocket implements Connecte
                     continue;
                 }
                 if (segment.isDirect()) {
-                    scratch.iovec(iovecs++, NativeBuffers.address(segment) + segment.position(), length);
+                    long base = NativeBuffers.address(segment) + segment.position();
+                    if (iovecs == 0) {
+                        firstBase = base;
+                    }
+                    scratch.iovec(iovecs++, base, length);
                     batch += length;
+                    copyIov = -1;
                     continue;
                 }
                 int take = Math.min(length, NativeScratch.COPY_SIZE - copied);
@@ -211,7 +221,16 @@ public final class NativeConnectedSocket extends StackSocket implements Connecte
                     break;
                 }
                 scratch.copyBuffer().put(copied, segment, segment.position(), take);
-                scratch.iovec(iovecs++, scratch.copyAddress() + copied, take);
+                if (copyIov >= 0) {
+                    scratch.iovec(copyIov, scratch.copyAddress() + copyIovStart, copied + take - copyIovStart);
+                } else {
+                    copyIov = iovecs;
+                    copyIovStart = copied;
+                    if (iovecs == 0) {
+                        firstBase = scratch.copyAddress() + copied;
+                    }
+                    scratch.iovec(iovecs++, scratch.copyAddress() + copied, take);
+                }
                 copied += take;
                 batch += take;
                 if (take < length) {
@@ -222,7 +241,8 @@ public final class NativeConnectedSocket extends StackSocket implements Connecte
             int flags = LibC.MSG_NOSIGNAL | (followed ? LibC.MSG_MORE : 0);
             long n;
             do {
-                n = LibC.sendmsg(fd, scratch.msghdr(iovecs), flags);
+                // one iovec (e.g. small heap frames gathered in the copy area): plain send, no msghdr
+                n = iovecs == 1 ? LibC.send(fd, firstBase, batch, flags) : LibC.sendmsg(fd, scratch.msghdr(iovecs), flags);
             } while (n < 0 && LibC.errno() == Errno.EINTR);
             if (n < 0) {
                 int errno = LibC.errno();

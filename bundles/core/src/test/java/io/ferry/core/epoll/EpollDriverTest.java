@@ -144,6 +144,21 @@ class EpollDriverTest {
     }
 
     @Test
+    void shouldEndEveryTimedPollThroughTheTimerWithoutReportingIt() throws Exception {
+        // first a long deadline, then shorter ones: each poll must end by its own deadline
+        for (long millis : new long[] {200, 30, 5, 5, 40}) {
+            long start = System.nanoTime();
+            assertEquals(0, driver.poll(new Recorder(), TimeUnit.MILLISECONDS.toNanos(millis)), "the timer is not an event");
+            long took = System.nanoTime() - start;
+            assertTrue(took < TimeUnit.SECONDS.toNanos(10), "a timed poll of " + millis + " ms did not end");
+        }
+        assertEquals(0, driver.poll(new Recorder(), 0), "no stale timer expiry is reported");
+        // an infinite poll after timed ones still blocks until woken, and the wake-up still works
+        driver.wakeup();
+        assertEquals(0, driver.poll(new Recorder(), -1));
+    }
+
+    @Test
     void shouldRoundTimeoutsUpToWholeMilliseconds() {
         assertEquals(0, EpollDriver.toTimeoutMillis(0));
         assertEquals(-1, EpollDriver.toTimeoutMillis(-1));

@@ -288,6 +288,40 @@ class NativeConnectedSocketTest {
     }
 
     @Test
+    void shouldSendRunsOfHeapSegmentsLargerThanTheCopyAreaInOrder() throws Exception {
+        NativeSocketFixture.Pair p = f.connectedPair(f.first);
+        Random random = new Random(5);
+        BufferList out = new BufferList();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        // runs of heap segments (gathered into one copy), a heap segment crossing the copy area's
+        // end, and direct segments between runs
+        for (int i = 0; i < 400; i++) {
+            byte[] bytes = new byte[i == 150 ? NativeScratch.COPY_SIZE : 1 + random.nextInt(300)];
+            random.nextBytes(bytes);
+            expected.write(bytes);
+            out.append(i % 50 == 49 ? ByteBuffer.allocateDirect(bytes.length).put(bytes).flip() : ByteBuffer.wrap(bytes));
+        }
+        long length = out.length();
+        long sent = 0;
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        while (got.size() < length) {
+            long n = onLoop(f.first, () -> out.isEmpty() ? 0L : p.client().send(out, false));
+            assertTrue(n >= 0, "send failed: " + n);
+            sent += n;
+            int want = (int) Math.min(sent - got.size(), 64 * 1024);
+            if (want > 0) {
+                got.write(readExactly(p.server(), f.first, want));
+            }
+        }
+        assertTrue(out.isEmpty());
+        assertArrayEquals(expected.toByteArray(), got.toByteArray());
+        // a single small heap segment goes out as one plain send
+        BufferList one = BufferList.ofUtf8("one");
+        assertEquals(3L, (long) onLoop(f.first, () -> p.client().send(one, false)));
+        assertArrayEquals("one".getBytes(StandardCharsets.UTF_8), readExactly(p.server(), f.first, 3));
+    }
+
+    @Test
     void shouldConsumeOnlyWhatTheKernelTookWhenTheSendBufferFills() throws Exception {
         SocketOptions small = SocketOptions.DEFAULT.withSendBufferSize(16 * 1024).withReceiveBufferSize(16 * 1024);
         ServerSocket listener = f.provider.listen(loopback(), small, f.first, f.tracker);

@@ -59,6 +59,14 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
 
     private final AsyncMessenger messenger;
     private final boolean outgoing;
+    /**
+     * Kernel sockets ({@code posix} stack): a read that does not fill the buffer took everything
+     * queued, so reading stops there (as Netty's epoll transport does). Other stacks (shm) clear
+     * their readiness only on a read that finds nothing, so they read until {@code EAGAIN}.
+     */
+    private final boolean shortReadEmpties;
+    /** The settings' keepalive timeout; only with one is {@link #lastReceivedNanos} kept. */
+    private final long keepaliveTimeoutNanos;
     final long id;
 
     private volatile EventCenter center;
@@ -108,6 +116,10 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
     private boolean onceReady;
     private boolean resetFromPeer;
     private boolean readPaused;
+    /** True while {@link #readAndProcess} parses: replies are encoded, written by its {@link #afterRead}. */
+    private boolean reading;
+    /** An emptied priority queue kept for the next message (no allocation per message). */
+    private ArrayDeque<Message> spareQueue;
     private TimeEvent tickTimer;
     private TimeEvent retryTimer;
     private TimeEvent throttleTimer;
@@ -115,6 +127,8 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
     AsyncConnection(AsyncMessenger messenger, Worker worker, boolean outgoing, EntityAddress peer, int peerType,
             Policy policy, long id) {
         this.messenger = messenger;
+        this.shortReadEmpties = "posix".equals(messenger.stack().type());
+        this.keepaliveTimeoutNanos = messenger.settings().keepaliveTimeoutNanos();
         this.center = worker.center();
         this.outgoing = outgoing;
         this.peerAddress = peer;
@@ -233,6 +247,13 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
             message.release();
             return -Errno.ESHUTDOWN;
         }
+        EventCenter c = center;
+        if (c.inEventLoop() && pendingSends.isEmpty()) {
+            // on the session's own loop (a dispatcher answering): no hand-over needed
+            enqueue(message);
+            afterEnqueue();
+            return 0;
+        }
         pendingSends.add(message);
         scheduleDrain();
         return 0;
@@ -294,13 +315,30 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
         drainScheduled.set(false);
         Message m;
         while ((m = pendingSends.poll()) != null) {
-            if (phase == Phase.CLOSED) {
-                m.release();
-                continue;
-            }
-            outQueue.computeIfAbsent(m.priority(), p -> new ArrayDeque<>()).addLast(m);
-            queuedCount++;
+            enqueue(m);
         }
+        afterEnqueue();
+    }
+
+    /** Puts {@code m} on its priority's queue (or releases it once closed). Loop thread. */
+    private void enqueue(Message m) {
+        if (phase == Phase.CLOSED) {
+            m.release();
+            return;
+        }
+        Integer priority = m.priority();
+        ArrayDeque<Message> q = outQueue.get(priority);
+        if (q == null) {
+            q = spareQueue != null ? spareQueue : new ArrayDeque<>();
+            spareQueue = null;
+            outQueue.put(priority, q);
+        }
+        q.addLast(m);
+        queuedCount++;
+    }
+
+    /** Writes what was queued, or leaves standby to send it. Loop thread. */
+    private void afterEnqueue() {
         if (phase == Phase.OPEN) {
             writeQueued();
         } else if (phase == Phase.STANDBY && !policy.server() && queuedCount > 0) {
@@ -652,6 +690,16 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
     }
 
     /**
+     * Marks this session as being replaced at the moment the accept decision is taken (under the
+     * messenger's accept lock, any thread), as Ceph does under the existing connection's lock:
+     * further connect messages from the peer get RETRY_GLOBAL until {@link #adoptSocket} has run,
+     * instead of a second replace racing the first.
+     */
+    void beginReplace() {
+        replacing = true;
+    }
+
+    /**
      * Ceph's {@code replace}, on the existing session's loop: drop the old socket and its partial
      * state, requeue what was sent, and adopt {@code adopted} (owned by {@code newWorker}). The
      * session moves to that worker, tells the peer RETRY_GLOBAL and waits for its next connect
@@ -672,9 +720,9 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
         resetReadState();
         requeueSent();
         releaseWrittenLossy();
-        if (hardResetFromPeer) {
-            resetFromPeer = true;
-        }
+        // each replace decides afresh: a peer reset taken by an earlier replace whose socket died must not
+        // turn this one into a READY that forgets in_seq (the peer's resent messages would arrive twice)
+        resetFromPeer = hardResetFromPeer;
         replacing = true;
         phase = Phase.NONE;
         EventCenter next = newWorker.center();
@@ -812,7 +860,7 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
             Map.Entry<Integer, ArrayDeque<Message>> highest = outQueue.lastEntry();
             Message m = highest.getValue().pollFirst();
             if (highest.getValue().isEmpty()) {
-                outQueue.remove(highest.getKey());
+                spareQueue = outQueue.remove(highest.getKey());
             }
             queuedCount--;
             long seq = ++outSeq;
@@ -826,9 +874,14 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
             }
         }
         sentCount = sent.size();
+        if (reading) {
+            // a reply sent by a dispatcher while the read loop runs: the loop's afterRead adds one
+            // ACK for everything it read and writes it all with one system call
+            return;
+        }
         if (!lossy && inSeq > ackedInSeq) {
             ackedInSeq = inSeq;
-            FrameWriter.writeAck(outgoingBytes, inSeq);
+            writer.ack(outgoingBytes, inSeq);
         }
         flush();
     }
@@ -868,31 +921,52 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
     }
 
     private void readAndProcess() {
+        reading = true;
+        try {
+            if (!readLoop()) {
+                return;
+            }
+        } finally {
+            reading = false;
+        }
+        afterRead();
+    }
+
+    /** Reads and parses until the socket is empty or the budget is spent. @return false if the connection faulted */
+    private boolean readLoop() {
         for (int i = 0; i < READS_PER_EVENT && socket != null && !readPaused; i++) {
             if (!readBuf.hasRemaining()) {
                 // a handshake step that needs more than the buffer holds cannot happen (max 4.4 KiB)
                 badInput(messenger.counters().protocolErrors, "handshake step larger than the read buffer in " + phase);
-                return;
+                return false;
             }
+            int room = readBuf.remaining();
             int n = socket.read(readBuf);
             if (n == -Errno.EAGAIN) {
                 break;
             }
             if (n == 0) {
                 fault("peer closed the connection");
-                return;
+                return false;
             }
             if (n < 0) {
                 fault("read failed: " + Errno.name(n));
-                return;
+                return false;
             }
             messenger.counters().bytesIn.add(n);
-            lastReceivedNanos = System.nanoTime();
+            if (keepaliveTimeoutNanos > 0) {
+                lastReceivedNanos = System.nanoTime();
+            }
             if (!process()) {
-                return;
+                return false;
+            }
+            if (n < room && shortReadEmpties) {
+                // a short read emptied the kernel socket: another read would only return EAGAIN
+                // (readiness is level-triggered, so bytes arriving meanwhile fire the next poll)
+                break;
             }
         }
-        afterRead();
+        return true;
     }
 
     /** Parses what the read buffer holds. @return false if the connection faulted or moved on */
@@ -1112,6 +1186,9 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
             stop(reason, true);
             return;
         }
+        // as Ceph's fault(): a peer reset seen by a replace that did not complete ends here; kept, the
+        // next accept would answer READY instead of SEQ, zero in_seq and deliver resent messages again
+        resetFromPeer = false;
         closeSocket();
         resetReadState();
         requeueSent();

@@ -461,6 +461,7 @@ public final class AsyncMessenger implements Messenger {
         Worker w = conn.worker();
         ConnectedSocket s = conn.detachSocket();
         accepting.remove(conn);
+        existing.beginReplace();
         existing.runOnLoop(() -> existing.adoptSocket(s, w, hardReset));
         return false;
     }

@@ -2,6 +2,7 @@ package io.ferry.messenger.internal;
 
 import io.ferry.api.event.EventMask;
 import io.ferry.api.event.FileEvent;
+import io.ferry.api.event.Worker;
 import io.ferry.api.net.ConnectedSocket;
 import io.ferry.api.net.NetworkStack;
 import io.ferry.api.net.ServerSocket;
@@ -47,9 +48,22 @@ final class Processor {
 
     private void acceptAll() {
         while (true) {
+            Worker target;
+            try {
+                target = stack.leastLoadedWorker();
+            } catch (IllegalStateException stopping) {
+                // the stack is stopping and woke its listeners to say so: nothing more will be accepted
+                LOG.debug("messenger {}: stack stopping, no more accepts on {}: {}", messenger.name(), boundAddress(),
+                        stopping.getMessage());
+                FileEvent e = event;
+                if (e != null) {
+                    e.cancel();
+                }
+                return;
+            }
             ConnectedSocket s;
             try {
-                s = listener.accept(messenger.settings().socketOptions(), stack.leastLoadedWorker());
+                s = listener.accept(messenger.settings().socketOptions(), target);
             } catch (IOException e) {
                 LOG.warn("messenger {}: accept on {} failed: {}", messenger.name(), boundAddress(), e.getMessage());
                 return;

@@ -16,6 +16,10 @@ import java.nio.ByteOrder;
  * the reader then refuses more input. Lengths are checked against a limit before anything is
  * allocated, and nothing is read outside the buffer it is given.
  *
+ * <p>A message's three sections are views of one array. Arrays of 1-16 KiB messages are recycled
+ * ({@link PayloadCache}): the array is the reference-counted owner of its views and comes back when
+ * every list holding one released it; smaller and larger messages get a fresh array.
+ *
  * <p>Single thread: the owning connection's event loop.
  */
 public final class FrameReader {
@@ -72,6 +76,9 @@ public final class FrameReader {
     private int have;
     /** One array per message holding front, middle and data back to back. */
     private byte[] payload;
+    /** The recycled owner of {@link #payload} for mid-sized messages, else null. */
+    private PayloadCache.Payload pooled;
+    private final PayloadCache payloadCache = new PayloadCache();
     private int frontLen;
     private int middleLen;
     private int dataLen;
@@ -80,6 +87,9 @@ public final class FrameReader {
     private boolean admissionHeld;
     private String error;
     private long framesDecoded;
+    /** Counts {@link #reset()}s: a feed stops when its owner resets the reader from a sink callback. */
+    private int resets;
+    private EntityName lastSource;
 
     /** Largest message a reader can hold in one array. */
     public static final long MAX_MESSAGE_BYTES_LIMIT = Integer.MAX_VALUE - 8;
@@ -131,12 +141,15 @@ public final class FrameReader {
     }
 
     /**
-     * Starts over at a tag boundary (after a reconnect).
+     * Starts over at a tag boundary (after a reconnect). Called from inside a sink callback (the
+     * session stopped or faulted while a frame was delivered), it also ends the {@link #feed} in
+     * progress: the rest of that input belongs to the abandoned stream and is not decoded.
      *
      * @return the payload bytes admitted for a message not yet delivered, which the caller must
      *     give back to its throttle (with its one message), or -1 if no message was admitted
      */
     public long reset() {
+        resets++;
         long give = admissionHeld ? admitted : -1;
         admitted = 0;
         admissionHeld = false;
@@ -144,6 +157,7 @@ public final class FrameReader {
         need = 0;
         have = 0;
         payload = null;
+        dropPooled();
         error = null;
         errorKind = null;
         return give;
@@ -155,6 +169,7 @@ public final class FrameReader {
      * @return {@link #NEED_MORE}, {@link #PAUSED}, {@link #CLOSED} or {@link #FAILED}
      */
     public int feed(ByteBuffer in, Sink sink) {
+        int generation = resets;
         while (true) {
             switch (state) {
                 case FAILED:
@@ -162,7 +177,8 @@ public final class FrameReader {
                 case CLOSED:
                     return CLOSED;
                 case TAG: {
-                    if (!in.hasRemaining()) {
+                    // a sink callback that closed the session reset us: what is left in `in` is no longer ours
+                    if (!in.hasRemaining() || resets != generation) {
                         return NEED_MORE;
                     }
                     int tag = in.get() & 0xFF;
@@ -244,7 +260,12 @@ public final class FrameReader {
                     frontLen = (int) header.frontLen();
                     middleLen = (int) header.middleLen();
                     dataLen = (int) header.dataLen();
-                    payload = new byte[(int) total];
+                    if (PayloadCache.fits(total)) {
+                        pooled = payloadCache.take((int) total);
+                        payload = pooled.bytes;
+                    } else {
+                        payload = new byte[(int) total];
+                    }
                     sectionFill = 0;
                     state = State.FRONT;
                     break;
@@ -305,12 +326,13 @@ public final class FrameReader {
                 && Crc32c.compute(0, payload, frontLen + middleLen, dataLen) != dataCrc) {
             return fail(ErrorKind.CRC, "bad data crc (" + header + ")");
         }
-        Message m = new Message(header.type(), section(payload, 0, frontLen), section(payload, frontLen, middleLen),
-                section(payload, frontLen + middleLen, dataLen));
+        Message m = new Message(header.type(), section(0, frontLen), section(frontLen, middleLen),
+                section(frontLen + middleLen, dataLen));
+        dropPooled();
         m.priority(header.priority()).tid(header.tid()).version(header.version()).compatVersion(header.compatVersion())
                 .dataOffset(header.dataOff());
         m.seq(header.seq());
-        m.source(new EntityName(header.srcType(), header.srcNum()));
+        m.source(source(header.srcType(), header.srcNum()));
         payload = null;
         admitted = 0;
         admissionHeld = false;
@@ -321,12 +343,41 @@ public final class FrameReader {
         return NEED_MORE;
     }
 
-    private static BufferList section(byte[] bytes, int offset, int length) {
+    /** @return the sender's name; the same (immutable) instance while it does not change. */
+    private EntityName source(int type, long num) {
+        EntityName last = lastSource;
+        if (last == null || last.type() != type || last.num() != num) {
+            last = new EntityName(type, num);
+            lastSource = last;
+        }
+        return last;
+    }
+
+    /** A section of {@link #payload}: a view owned by the recycled payload, or by the collector. */
+    private BufferList section(int offset, int length) {
         BufferList list = new BufferList();
         if (length > 0) {
-            list.append(ByteBuffer.wrap(bytes, offset, length).slice());
+            if (pooled != null) {
+                list.append(pooled.window(offset, length), pooled);
+            } else {
+                list.append(ByteBuffer.wrap(payload, offset, length));
+            }
         }
         return list;
+    }
+
+    /** Drops the reader's own reference to the recycled payload (its section views keep theirs). */
+    private void dropPooled() {
+        PayloadCache.Payload p = pooled;
+        if (p != null) {
+            pooled = null;
+            p.release();
+        }
+    }
+
+    /** @return recycled payload arrays waiting for the next message (for tests). */
+    int cachedPayloads() {
+        return payloadCache.cached();
     }
 
     private void expect(State next, int bytes) {

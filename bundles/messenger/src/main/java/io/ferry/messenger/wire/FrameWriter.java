@@ -22,6 +22,8 @@ public final class FrameWriter {
     private final MessageHeader header = new MessageHeader();
     private byte[] slab;
     private ByteBuffer slabBuffer;
+    /** A movable window over the slab: {@link BufferList#append} takes its own slice of it. */
+    private ByteBuffer slabView;
     private int slabUsed;
 
     /**
@@ -33,16 +35,41 @@ public final class FrameWriter {
      */
     public void message(BufferList out, Message m, long seq, EntityName source, boolean msgAuth, boolean crcData) {
         int footerSize = MessageFooter.size(msgAuth);
-        int need = 1 + Msgr.HEADER_SIZE + footerSize;
+        int at = carve(1 + Msgr.HEADER_SIZE + footerSize);
+        int footerAt = at + 1 + Msgr.HEADER_SIZE;
+        seal(slab, slabBuffer, header, at, m, seq, source, msgAuth, crcData);
+        out.append(view(at, 1 + Msgr.HEADER_SIZE));
+        appendViews(out, m.front());
+        appendViews(out, m.middle());
+        appendViews(out, m.data());
+        out.append(view(footerAt, footerSize));
+    }
+
+    /** As {@link #writeAck}, carved from the slab. */
+    public void ack(BufferList out, long seq) {
+        int at = carve(9);
+        slab[at] = (byte) Msgr.TAG_ACK;
+        slabBuffer.putLong(at + 1, seq);
+        out.append(view(at, 9));
+    }
+
+    /** @return the offset of {@code need} fresh bytes of the slab (a new slab when it is full) */
+    private int carve(int need) {
         if (slab == null || slabUsed + need > slab.length) {
             slab = new byte[SLAB_SIZE];
             slabBuffer = ByteBuffer.wrap(slab).order(ByteOrder.LITTLE_ENDIAN);
+            slabView = ByteBuffer.wrap(slab);
             header.wrap(slabBuffer, 0);
             slabUsed = 0;
         }
         int at = slabUsed;
         slabUsed += need;
-        encode(slab, slabBuffer, header, at, out, m, seq, source, msgAuth, crcData);
+        return at;
+    }
+
+    private ByteBuffer view(int at, int length) {
+        slabView.limit(at + length).position(at);
+        return slabView;
     }
 
     /** As {@link #message} without a writer instance (allocates the frame's fixed parts). */
@@ -61,6 +88,18 @@ public final class FrameWriter {
     private static void encode(byte[] frame, ByteBuffer b, MessageHeader header, int at, BufferList out, Message m,
             long seq, EntityName source, boolean msgAuth, boolean crcData) {
         int footerSize = MessageFooter.size(msgAuth);
+        seal(frame, b, header, at, m, seq, source, msgAuth, crcData);
+        int footerAt = at + 1 + Msgr.HEADER_SIZE;
+        out.append(ByteBuffer.wrap(frame, at, 1 + Msgr.HEADER_SIZE));
+        appendViews(out, m.front());
+        appendViews(out, m.middle());
+        appendViews(out, m.data());
+        out.append(ByteBuffer.wrap(frame, footerAt, footerSize));
+    }
+
+    /** Writes tag, header (crc sealed) and footer of {@code m} at {@code at} of {@code frame}. */
+    private static void seal(byte[] frame, ByteBuffer b, MessageHeader header, int at, Message m, long seq,
+            EntityName source, boolean msgAuth, boolean crcData) {
         frame[at] = (byte) Msgr.TAG_MSG;
         header.at(at + 1).seq(seq).tid(m.tid()).type(m.type()).priority(m.priority()).version(m.version())
                 .frontLen(m.front().length()).middleLen(m.middle().length()).dataLen(m.data().length())
@@ -70,11 +109,6 @@ public final class FrameWriter {
         int dataCrc = crcData ? Crc32c.of(0, m.data()) : 0;
         int flags = crcData ? Msgr.FOOTER_COMPLETE : Msgr.FOOTER_COMPLETE | Msgr.FOOTER_NOCRC;
         MessageFooter.encode(b, footerAt, msgAuth, Crc32c.of(0, m.front()), Crc32c.of(0, m.middle()), dataCrc, flags);
-        out.append(ByteBuffer.wrap(frame, at, 1 + Msgr.HEADER_SIZE));
-        appendViews(out, m.front());
-        appendViews(out, m.middle());
-        appendViews(out, m.data());
-        out.append(ByteBuffer.wrap(frame, footerAt, footerSize));
     }
 
     /** Appends TAG_ACK + le64 seq. */

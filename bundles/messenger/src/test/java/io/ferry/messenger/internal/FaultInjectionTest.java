@@ -123,6 +123,33 @@ class FaultInjectionTest {
         messengers.clear();
     }
 
+    /**
+     * A stopping stack wakes its listeners and then refuses to hand out workers: the processor
+     * stops accepting quietly instead of throwing out of the listener's handler (which the event
+     * center logged at ERROR with a stack trace at every shm stack stop).
+     */
+    @Test
+    void acceptOnAStoppingStackShouldStopQuietly() throws Exception {
+        FaultInjectingStack stopping = new FaultInjectingStack(posix.stack());
+        AsyncMessenger m = peer(stopping, "m", 1);
+        stopping.actAsStopping();
+        try (java.net.Socket dialer = new java.net.Socket()) {
+            dialer.connect(m.myAddress().address(), 5000); // completes in the kernel's backlog
+            EventLoops.awaitCondition(() -> stopping.refusedWorkers() >= 1, WAIT, "the processor asked for a worker");
+        }
+        long failures = 0;
+        for (io.ferry.api.event.Worker w : posix.stack().workers()) {
+            // a task behind the listener's handler on each loop: the handler has returned (or thrown) when it runs
+            java.util.concurrent.CountDownLatch passed = new java.util.concurrent.CountDownLatch(1);
+            assertTrue(w.center().execute(passed::countDown));
+            assertTrue(passed.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+            failures += ((io.ferry.core.event.DefaultEventCenter) w.center()).handlerFailures();
+        }
+        assertEquals(0, failures, "no event handler threw");
+        assertEquals(0, m.counters().handlerErrors.sum());
+        assertEquals(0, m.counters().accepted.sum(), "nothing accepted on a stopping stack");
+    }
+
     @Test
     void faultDuringConnectShouldRetryAndDeliverEverything() throws Exception {
         breakOnceAt(Side.CONNECTING, Break.duringConnect());

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -122,21 +123,49 @@ class MessengerPosixTest {
 
     @Test
     void shouldSendHigherPrioritiesFirst() throws Exception {
-        AsyncMessenger server = messenger("server", EntityName.osd(0));
-        server.setPolicy(EntityName.TYPE_CLIENT, Policy.statefulServer());
-        Inbox inbox = new Inbox(TYPE_TEST);
-        server.addDispatcher(inbox);
-        EntityAddress addr = server.bind(LOOPBACK);
-        AsyncMessenger client = messenger("client", EntityName.client(1));
-        Connection c = client.connect(addr, EntityName.TYPE_OSD, Policy.losslessClient());
-        int[] priorities = {Message.PRIORITY_LOW, Message.PRIORITY_DEFAULT, Message.PRIORITY_HIGHEST,
-            Message.PRIORITY_HIGH, Message.PRIORITY_LOW, Message.PRIORITY_HIGH};
-        for (int i = 0; i < priorities.length; i++) {
-            c.send(message(i, priorities[i])); // queued while the handshake runs
-        }
-        int[] expectedTids = {2, 3, 5, 1, 0, 4};
-        for (int expectedTid : expectedTids) {
-            assertEquals(expectedTid, inbox.next(WAIT).tid());
+        // The server runs on a stack of its own whose only worker the test holds: the client's TCP
+        // connect completes in the kernel, but the handshake cannot, so every message is queued
+        // before the session opens, whatever the timing; then the session writes them by priority.
+        PosixStack serverStack = new PosixStack("msgr-prio-server", 1);
+        AsyncMessenger server = new AsyncMessenger(serverStack.stack(), MessengerSettings.defaults("server", EntityName.osd(0)));
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            server.setPolicy(EntityName.TYPE_CLIENT, Policy.statefulServer());
+            Inbox inbox = new Inbox(TYPE_TEST);
+            server.addDispatcher(inbox);
+            EntityAddress addr = server.bind(LOOPBACK);
+            CountDownLatch held = new CountDownLatch(1);
+            assertTrue(serverStack.stack().workers().get(0).center().execute(() -> {
+                held.countDown();
+                try {
+                    release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS); // bounded: the test releases it below
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            assertTrue(held.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), "the server's worker is held");
+            AsyncMessenger client = messenger("client", EntityName.client(1));
+            Connection c = client.connect(addr, EntityName.TYPE_OSD, Policy.losslessClient());
+            int[] priorities = {Message.PRIORITY_LOW, Message.PRIORITY_DEFAULT, Message.PRIORITY_HIGHEST,
+                Message.PRIORITY_HIGH, Message.PRIORITY_LOW, Message.PRIORITY_HIGH};
+            for (int i = 0; i < priorities.length; i++) {
+                assertEquals(0, c.send(message(i, priorities[i])));
+            }
+            // (a send moves from the hand-over queue to the priority queues on the client's loop)
+            EventLoops.awaitCondition(() -> c.queuedMessages() == 6, WAIT, "all six queued");
+            assertEquals(Connection.State.CONNECTING, c.state(), "the handshake cannot finish while the server is held");
+            release.countDown();
+            int[] expectedTids = {2, 3, 5, 1, 0, 4};
+            for (int expectedTid : expectedTids) {
+                assertEquals(expectedTid, inbox.next(WAIT).tid());
+            }
+            EventLoops.awaitCondition(() -> c.unackedMessages() == 0, WAIT, "all acknowledged");
+        } finally {
+            release.countDown();
+            server.shutdown();
+            assertTrue(server.awaitClosed(10, TimeUnit.SECONDS), "server connections closed");
+            EventLoops.awaitCondition(() -> serverStack.openSockets() == 0, WAIT, "every server socket closed");
+            serverStack.close();
         }
     }
 

@@ -63,6 +63,8 @@ public final class FaultInjectingStack implements NetworkStack {
     private final AtomicInteger sockets = new AtomicInteger();
     private volatile Random random;
     private volatile long randomMaxBytes;
+    private volatile boolean stopping;
+    private final AtomicInteger refusedWorkers = new AtomicInteger();
 
     public FaultInjectingStack(NetworkStack delegate) {
         this.delegate = delegate;
@@ -81,6 +83,19 @@ public final class FaultInjectingStack implements NetworkStack {
     public void breakRandomly(Random random, long maxBytes) {
         this.randomMaxBytes = maxBytes;
         this.random = random;
+    }
+
+    /**
+     * From now on {@link #leastLoadedWorker()} throws {@link IllegalStateException}, as a stack
+     * that is stopping does (posix and shm alike).
+     */
+    public void actAsStopping() {
+        stopping = true;
+    }
+
+    /** @return how many times a worker was asked for after {@link #actAsStopping()}. */
+    public int refusedWorkers() {
+        return refusedWorkers.get();
     }
 
     /** @return the number of breaks that happened. */
@@ -126,6 +141,10 @@ public final class FaultInjectingStack implements NetworkStack {
 
     @Override
     public Worker leastLoadedWorker() {
+        if (stopping) {
+            refusedWorkers.incrementAndGet();
+            throw new IllegalStateException(delegate.type() + " stack is not running");
+        }
         return delegate.leastLoadedWorker();
     }
 

@@ -57,6 +57,49 @@ class Crc32cTest {
         assertEquals(11, list.length(), "computing a crc consumes nothing");
     }
 
+    @Test
+    void shouldAgreeWithTheBitwiseDefinitionAroundTheShiftTableEnd() {
+        Random random = new Random(11);
+        int[] lengths = {15, 16, 17, 49, 53, 64, 4096, Crc32c.SHIFT_TABLE_SIZE - 1, Crc32c.SHIFT_TABLE_SIZE,
+            Crc32c.SHIFT_TABLE_SIZE + 1, 3 * Crc32c.SHIFT_TABLE_SIZE + 5};
+        for (int len : lengths) {
+            byte[] b = new byte[len + 3];
+            random.nextBytes(b);
+            for (int seed : new int[] {0, -1, random.nextInt()}) {
+                int slow = seed;
+                for (int i = 3; i < len + 3; i++) {
+                    slow = bytewise(slow, b[i]);
+                }
+                assertEquals(slow, Crc32c.compute(seed, b, 3, len), "array, length " + len + " seed " + seed);
+                assertEquals(slow, Crc32c.update(seed, ByteBuffer.wrap(b), 3, len), "heap buffer, length " + len);
+                ByteBuffer direct = ByteBuffer.allocateDirect(b.length).put(b).flip();
+                assertEquals(slow, Crc32c.update(seed, direct, 3, len), "direct buffer, length " + len);
+            }
+        }
+    }
+
+    @Test
+    void shouldChainOverManyHeapAndDirectSegmentsWithASeed() {
+        Random random = new Random(13);
+        for (int round = 0; round < 200; round++) {
+            int segments = 1 + random.nextInt(6);
+            BufferList list = new BufferList();
+            int seed = round % 3 == 0 ? 0 : random.nextInt();
+            int slow = seed;
+            for (int k = 0; k < segments; k++) {
+                byte[] b = new byte[random.nextInt(round % 2 == 0 ? 40 : 9000)];
+                random.nextBytes(b);
+                for (byte x : b) {
+                    slow = bytewise(slow, x);
+                }
+                list.append(k % 2 == 0 ? ByteBuffer.wrap(b) : ByteBuffer.allocateDirect(b.length).put(b).flip());
+            }
+            long before = list.length();
+            assertEquals(slow, Crc32c.of(seed, list), "round " + round);
+            assertEquals(before, list.length(), "computing a crc consumes nothing");
+        }
+    }
+
     private static int bytewise(int crc, byte b) {
         crc ^= b & 0xFF;
         for (int k = 0; k < 8; k++) {

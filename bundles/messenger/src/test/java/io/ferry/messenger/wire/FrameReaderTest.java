@@ -26,6 +26,39 @@ class FrameReaderTest {
         return out.toByteArray();
     }
 
+    /**
+     * A session stopped from inside a sink callback (a dispatcher shutting the messenger down)
+     * resets the reader: the feed in progress ends there instead of decoding the rest of a buffer
+     * that belongs to the closed stream (it read zeros as "bad tag 0" at every demo shutdown).
+     */
+    @Test
+    void resetFromInsideACallbackShouldEndTheFeedInProgress() {
+        FrameReader reader = new FrameReader(1 << 20);
+        reader.setMsgAuth(true);
+        BufferList out = new BufferList();
+        for (int seq = 1; seq <= 3; seq++) {
+            FrameWriter.writeMessage(out, new Message(0x2a, BufferList.ofUtf8("m" + seq), new BufferList(), new BufferList()),
+                    seq, EntityName.client(1), true);
+        }
+        ByteBuffer in = ByteBuffer.wrap(out.toByteArray());
+        RecordingSink sink = new RecordingSink() {
+            @Override
+            public void onMessage(Message message) {
+                super.onMessage(message);
+                reader.reset(); // as AsyncConnection.stop does, called from the dispatcher
+            }
+        };
+        assertEquals(FrameReader.NEED_MORE, reader.feed(in, sink));
+        assertEquals(1, sink.messages.size(), "nothing decoded after the reset");
+        assertTrue(in.hasRemaining(), "the rest of the abandoned stream is left alone");
+        BufferList next = new BufferList();
+        FrameWriter.writeMessage(next, new Message(0x2a, BufferList.ofUtf8("new"), new BufferList(), new BufferList()), 9,
+                EntityName.client(1), true);
+        RecordingSink fresh = new RecordingSink();
+        assertEquals(FrameReader.NEED_MORE, reader.feed(ByteBuffer.wrap(next.toByteArray()), fresh));
+        assertEquals(9, fresh.messages.get(0).seq(), "the next feed (a new stream) decodes again");
+    }
+
     @Test
     void shouldDecodeEveryFrameWhateverTheSplit() {
         for (boolean msgAuth : new boolean[] {true, false}) {

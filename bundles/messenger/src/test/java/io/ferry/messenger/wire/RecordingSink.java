@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Records what a {@link FrameReader} reports, for tests. */
-final class RecordingSink implements FrameReader.Sink {
+class RecordingSink implements FrameReader.Sink {
     final List<Message> messages = new ArrayList<>();
     final List<Long> acks = new ArrayList<>();
     final List<long[]> keepalive2 = new ArrayList<>();

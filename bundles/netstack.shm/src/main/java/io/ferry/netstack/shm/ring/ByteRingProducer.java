@@ -108,11 +108,11 @@ public final class ByteRingProducer {
      *     {@code RING_CORRUPT}
      */
     public int write(ByteBuffer src) {
-        int n = writable();
+        int pos = src.position();
+        int n = writableFor(src.limit() - pos);
         if (n <= 0) {
             return n;
         }
-        int pos = src.position();
         int len = Math.min(n, src.limit() - pos);
         if (len == 0) {
             return 0;
@@ -134,7 +134,7 @@ public final class ByteRingProducer {
      */
     public int write(ByteBuffer src, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, src.limit());
-        int n = writable();
+        int n = writableFor(length);
         if (n <= 0) {
             return n;
         }
@@ -156,7 +156,7 @@ public final class ByteRingProducer {
      */
     public int write(byte[] src, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, src.length);
-        int n = writable();
+        int n = writableFor(length);
         if (n <= 0) {
             return n;
         }
@@ -185,7 +185,11 @@ public final class ByteRingProducer {
      */
     public int write(ByteBuffer[] srcs, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, srcs.length);
-        int n = writable();
+        long wanted = 0;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            wanted += srcs[i].remaining();
+        }
+        int n = writableFor((int) Math.min(wanted, Integer.MAX_VALUE));
         if (n <= 0) {
             return n;
         }
@@ -223,12 +227,13 @@ public final class ByteRingProducer {
         if (maxLength < 0) {
             throw new IllegalArgumentException("negative claim length " + maxLength);
         }
-        int n = writable();
+        int contiguous = capacity - offset(writeIndex);
+        int n = writableFor(Math.min(contiguous, maxLength));
         if (n <= 0) {
             claimed = 0;
             return n;
         }
-        n = Math.min(Math.min(n, capacity - offset(writeIndex)), maxLength);
+        n = Math.min(Math.min(n, contiguous), maxLength);
         claimed = n;
         return n;
     }
@@ -393,6 +398,25 @@ public final class ByteRingProducer {
     }
 
     // ---- internals --------------------------------------------------------------------------
+
+    /**
+     * {@link #writable()} for an operation that takes at most {@code wanted} bytes: when the
+     * {@code READ_INDEX} seen last already leaves room for all of them, the shared index is not
+     * loaded again (the operation's result is the same: a fresher index only frees more).
+     * Loading it on every write would pull the consumer's cache line over on every message, a
+     * cross-core miss on the latency path of a ping-pong; as Agrona's rings cache the head, this
+     * side re-reads it only when the ring looks too full. A hostile index is then found by the
+     * first operation that needs fresh room (every index loaded is still checked).
+     */
+    private int writableFor(int wanted) {
+        if (!corrupt) {
+            int cached = (capacity - (int) distance(lastReadIndex, writeIndex, twoCapacity)) & ALIGN_MASK;
+            if (cached >= wanted) {
+                return cached;
+            }
+        }
+        return writable();
+    }
 
     /** @return free bytes per the latest validated READ_INDEX, or RING_CORRUPT. */
     private int free() {

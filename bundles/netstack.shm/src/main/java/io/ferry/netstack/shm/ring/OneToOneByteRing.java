@@ -22,7 +22,10 @@ import java.nio.ByteBuffer;
  *       <em>acquire</em> before reading the bytes, so it never sees a byte older than the index
  *       says. Symmetrically the consumer frees space with a release store of {@code READ_INDEX}
  *       after its last read of the bytes, and the producer acquires {@code READ_INDEX} before
- *       overwriting them. Release/acquire is enough here: it is a one-way message each time.</li>
+ *       overwriting them. Release/acquire is enough here: it is a one-way message each time.
+ *       The producer re-loads {@code READ_INDEX} only when the value it saw last leaves too little
+ *       room for a write (a stale value only understates the free space), so that a busy ring
+ *       does not pull the consumer's cache line over on every message.</li>
  *   <li><b>Wake-ups.</b> Going to sleep is a two-variable race (Dekker's): the waiter stores
  *       "I am waiting" and then loads the index; the waker stores the index and then loads
  *       "is anyone waiting". Release stores and acquire loads do not order a store before a later

@@ -14,6 +14,9 @@ import io.ferry.netstack.shm.server.NodeListener;
 import io.ferry.netstack.shm.server.ShmControlServer;
 import io.ferry.unix.UnixException;
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +40,15 @@ import org.slf4j.LoggerFactory;
  * paired in process, no server round trip) or a client's (through the server). A connecting
  * node socket's own address is {@code node:<n>}.
  *
+ * <p><b>IP addresses</b> (for services whose protocol carries IP:port, e.g. the messenger): an
+ * {@link InetSocketAddress} {@code ip:port} is the node listener name {@code node/inet/<ip>:<port>}
+ * ({@code [v6]:port} for IPv6; {@link InetNames}). {@code listen(ip:0)} takes the next port of this
+ * stack's own range 32768..60999 whose name is free; the listener reports the
+ * {@link InetSocketAddress}. {@code connect(ip:port)} reaches that node listener, or one on the
+ * wildcard address with that port; none: {@code ECONNREFUSED}. The connecting socket reports
+ * {@code ip:<port from the same range>} as its local address and the listener's side sees it as
+ * the remote address. Only node listeners have such names: clients are reached by ShmAddress.
+ *
  * <p><b>Options:</b> {@code sendBufferSize} (else {@code receiveBufferSize}) sets the ring capacity
  * of a connection made from the node, 0 = the server's default; the backlog bounds a listener's
  * queue; Nagle, keep-alive and reuse-address do not apply and are ignored.
@@ -53,7 +65,11 @@ public final class ShmNetworkStack implements NetworkStack {
     private final WorkerPool pool;
     private final ShmControlServer.Config serverConfig;
     private final ShmStackSocket.Tracker tracker = new ShmStackSocket.Tracker();
+    private static final int FIRST_EPHEMERAL_PORT = 32768;
+    private static final int EPHEMERAL_PORTS = 61000 - FIRST_EPHEMERAL_PORT;
+
     private final AtomicLong ephemeral = new AtomicLong();
+    private final AtomicLong ephemeralPorts = new AtomicLong();
     private final AtomicLong nodeConnects = new AtomicLong();
     private final int pid = (int) ProcessHandle.current().pid();
     private volatile ShmControlServer server;
@@ -182,11 +198,45 @@ public final class ShmNetworkStack implements NetworkStack {
 
     @Override
     public ServerSocket listen(SocketAddress address, SocketOptions options, Worker worker) throws IOException {
+        if (address instanceof InetSocketAddress) {
+            return listenInet((InetSocketAddress) address, options, own(worker));
+        }
         Worker owner = own(worker);
         ShmAddress shm = shm(address);
         String name = shm.isEphemeral() ? ShmControlServer.NODE_PREFIX + "ephemeral/" + ephemeral.incrementAndGet()
                 : shm.name().startsWith(ShmControlServer.NODE_PREFIX) ? shm.name() : ShmControlServer.NODE_PREFIX + shm.name();
-        ShmServerSocket listener = new ShmServerSocket(this, owner, tracker, ShmAddress.of(name), options.backlog());
+        ShmServerSocket listener = register(name, ShmAddress.of(name), options, owner);
+        if (listener == null) {
+            throw new UnixException("shm name " + name + " is in use", Errno.EADDRINUSE);
+        }
+        return listener;
+    }
+
+    /** {@code ip:port} listens on {@code node/inet/<ip>:<port>}; port 0 takes the next free port of this stack. */
+    private ServerSocket listenInet(InetSocketAddress address, SocketOptions options, Worker owner) throws IOException {
+        InetAddress ip = InetNames.ip(address);
+        if (address.getPort() != 0) {
+            ShmServerSocket listener = register(InetNames.listenerName(ip, address.getPort()), address, options, owner);
+            if (listener == null) {
+                throw new UnixException("shm inet address " + address + " is in use", Errno.EADDRINUSE);
+            }
+            return listener;
+        }
+        for (int i = 0; i < EPHEMERAL_PORTS; i++) {
+            int port = nextEphemeralPort();
+            ShmServerSocket listener = register(InetNames.listenerName(ip, port), new InetSocketAddress(ip, port), options,
+                    owner);
+            if (listener != null) {
+                return listener;
+            }
+        }
+        throw new UnixException("no free shm inet port for " + ip.getHostAddress(), Errno.EADDRINUSE);
+    }
+
+    /** @return the registered listener, or null if {@code name} is taken */
+    private ShmServerSocket register(String name, SocketAddress reported, SocketOptions options, Worker owner)
+            throws IOException {
+        ShmServerSocket listener = new ShmServerSocket(this, owner, tracker, name, reported, options.backlog());
         boolean registered;
         try {
             registered = server.registerNodeListener(name, listener);
@@ -196,49 +246,35 @@ public final class ShmNetworkStack implements NetworkStack {
         }
         if (!registered) {
             listener.close();
-            throw new UnixException("shm name " + name + " is in use", Errno.EADDRINUSE);
+            return null;
         }
         return tracker.track(listener);
+    }
+
+    private int nextEphemeralPort() {
+        return FIRST_EPHEMERAL_PORT + (int) Math.floorMod(ephemeralPorts.getAndIncrement(), (long) EPHEMERAL_PORTS);
     }
 
     @Override
     public ConnectedSocket connect(SocketAddress address, SocketOptions options, Worker worker) throws IOException {
         Worker owner = own(worker);
-        ShmAddress remote = shm(address);
-        if (remote.isEphemeral()) {
-            throw new IOException("cannot connect to an ephemeral address; connect to a listener's localAddress()");
-        }
         int capacity = options.sendBufferSize() != 0 ? options.sendBufferSize() : options.receiveBufferSize();
         if (capacity != 0 && (capacity < ControlMessageDescriptor.MIN_RING_CAPACITY
                 || capacity > ControlMessageDescriptor.MAX_RING_CAPACITY)) {
             throw new IOException("ring capacity " + capacity + " outside [64, 2^30]");
         }
+        if (address instanceof InetSocketAddress) {
+            return connectInet((InetSocketAddress) address, capacity, owner);
+        }
+        ShmAddress remote = shm(address);
+        if (remote.isEphemeral()) {
+            throw new IOException("cannot connect to an ephemeral address; connect to a listener's localAddress()");
+        }
         String name = remote.name();
         NodeListener local = server.nodeListener(name);
         if (local != null) {
-            StreamChannelPair pair;
-            try {
-                pair = StreamChannelPair.create(capacity == 0 ? serverConfig.ringCapacity() : capacity);
-            } catch (UnixException e) {
-                return ShmConnectedSocket.failed(owner, tracker, -Errno.ENOMEM, remote);
-            }
-            ShmAddress me = ShmAddress.of("node:" + nodeConnects.incrementAndGet());
-            pair.a().setBusyPoll(busyPoll);
-            pair.b().setBusyPoll(busyPoll);
-            ShmConnectedSocket socket;
-            try {
-                socket = ShmConnectedSocket.connected(owner, tracker, pair.a(), me, remote);
-            } catch (UnixException e) {
-                pair.a().close();
-                pair.b().close();
-                throw e;
-            }
-            if (!local.offer(pair.b(), me.name(), pid)) {
-                pair.b().close(); // the connector reads end of stream; report the refusal too
-                socket.close();
-                return ShmConnectedSocket.failed(owner, tracker, -Errno.ECONNREFUSED, remote);
-            }
-            return socket;
+            String me = "node:" + nodeConnects.incrementAndGet();
+            return connectInProcess(local, capacity, owner, me, ShmAddress.of(me), remote);
         }
         if (!server.isNameTaken(name)) {
             return ShmConnectedSocket.failed(owner, tracker, -Errno.ECONNREFUSED, remote);
@@ -251,6 +287,56 @@ public final class ShmNetworkStack implements NetworkStack {
             }
             socket.complete(end, errno, me);
         });
+        return socket;
+    }
+
+    /**
+     * {@code ip:port} connects to the node listener {@code node/inet/<ip>:<port>}, else to one on
+     * the wildcard address of that family with that port; none: {@code ECONNREFUSED}. The socket's
+     * own address is {@code ip:<a port from this stack's ephemeral range>} (the loopback address
+     * when {@code ip} is the wildcard), which the accepting side sees as its remote address.
+     */
+    private ConnectedSocket connectInet(InetSocketAddress remote, int capacity, Worker owner) throws IOException {
+        InetAddress ip = InetNames.ip(remote);
+        NodeListener listener = server.nodeListener(InetNames.listenerName(ip, remote.getPort()));
+        if (listener == null && !ip.isAnyLocalAddress()) {
+            InetAddress any = ip instanceof Inet6Address ? InetAddress.getByName("::") : InetAddress.getByName("0.0.0.0");
+            listener = server.nodeListener(InetNames.listenerName(any, remote.getPort()));
+        }
+        if (listener == null) {
+            return ShmConnectedSocket.failed(owner, tracker, -Errno.ECONNREFUSED, remote);
+        }
+        InetAddress localIp = ip.isAnyLocalAddress()
+                ? (ip instanceof Inet6Address ? InetAddress.getByName("::1") : InetAddress.getByName("127.0.0.1")) : ip;
+        int port = nextEphemeralPort();
+        return connectInProcess(listener, capacity, owner, InetNames.listenerName(localIp, port),
+                new InetSocketAddress(localIp, port), remote);
+    }
+
+    /** Pairs two node ends in process and offers one to {@code listener}. */
+    private ConnectedSocket connectInProcess(NodeListener listener, int capacity, Worker owner, String meName,
+            SocketAddress me, SocketAddress remote) throws IOException {
+        StreamChannelPair pair;
+        try {
+            pair = StreamChannelPair.create(capacity == 0 ? serverConfig.ringCapacity() : capacity);
+        } catch (UnixException e) {
+            return ShmConnectedSocket.failed(owner, tracker, -Errno.ENOMEM, remote);
+        }
+        pair.a().setBusyPoll(busyPoll);
+        pair.b().setBusyPoll(busyPoll);
+        ShmConnectedSocket socket;
+        try {
+            socket = ShmConnectedSocket.connected(owner, tracker, pair.a(), me, remote);
+        } catch (UnixException e) {
+            pair.a().close();
+            pair.b().close();
+            throw e;
+        }
+        if (!listener.offer(pair.b(), meName, pid)) {
+            pair.b().close(); // the connector reads end of stream; report the refusal too
+            socket.close();
+            return ShmConnectedSocket.failed(owner, tracker, -Errno.ECONNREFUSED, remote);
+        }
         return socket;
     }
 
@@ -282,7 +368,15 @@ public final class ShmNetworkStack implements NetworkStack {
         if (address instanceof ShmAddress) {
             return (ShmAddress) address;
         }
-        throw new IOException("the shm stack takes ShmAddress, not " + address);
+        throw new IOException("the shm stack takes ShmAddress or InetSocketAddress, not " + address);
+    }
+
+    /**
+     * One line per open socket of this stack (state, readiness, doorbells, counters), for
+     * diagnosing a stalled connection. Any thread; approximately current.
+     */
+    public List<String> describeOpenSockets() {
+        return tracker.describe();
     }
 
     @Override

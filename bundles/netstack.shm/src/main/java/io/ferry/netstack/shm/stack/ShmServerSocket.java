@@ -5,7 +5,6 @@ import io.ferry.api.net.ConnectedSocket;
 import io.ferry.api.net.ServerSocket;
 import io.ferry.api.net.SocketOptions;
 import io.ferry.netstack.shm.channel.StreamChannelEnd;
-import io.ferry.netstack.shm.client.ShmAddress;
 import io.ferry.netstack.shm.server.NodeListener;
 import io.ferry.unix.UnixException;
 import java.io.IOException;
@@ -18,6 +17,8 @@ import java.util.List;
  * A listener of the node-side {@code shm} stack, registered by name ({@code node/...}) with the
  * stack's server: clients' CONNECTs and the node's own connects are queued here (up to the
  * backlog; beyond it a connect is refused with {@code ECONNREFUSED}) until {@link #accept}.
+ * Its {@link #localAddress()} is the address it was asked for: a {@code ShmAddress}, or the
+ * {@code InetSocketAddress} an {@code node/inet/...} name stands for (see {@link InetNames}).
  * Readable (its {@link Readiness} descriptor) while connections are queued.
  *
  * <p><b>Threading.</b> {@link #accept} on the owner's loop; {@link #offer} from any thread;
@@ -25,18 +26,19 @@ import java.util.List;
  */
 final class ShmServerSocket extends ShmStackSocket implements ServerSocket, NodeListener {
 
-    private record Pending(StreamChannelEnd end, ShmAddress peer) {
+    private record Pending(StreamChannelEnd end, SocketAddress peer) {
     }
 
     private final ShmNetworkStack stack;
-    private final ShmAddress address;
+    private final String name;
+    private final SocketAddress address;
     private final int backlog;
     private final Readiness readiness;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private boolean closing;
 
-    ShmServerSocket(ShmNetworkStack stack, Worker worker, Tracker tracker, ShmAddress address, int backlog)
-            throws UnixException {
+    ShmServerSocket(ShmNetworkStack stack, Worker worker, Tracker tracker, String name, SocketAddress address,
+            int backlog) throws UnixException {
         super(worker, tracker);
         Readiness r;
         try {
@@ -47,6 +49,7 @@ final class ShmServerSocket extends ShmStackSocket implements ServerSocket, Node
         }
         this.readiness = r;
         this.stack = stack;
+        this.name = name;
         this.address = address;
         this.backlog = backlog;
     }
@@ -57,7 +60,7 @@ final class ShmServerSocket extends ShmStackSocket implements ServerSocket, Node
             if (closing || failedByStack() || queue.size() >= backlog) {
                 return false;
             }
-            queue.add(new Pending(end, ShmAddress.of(peerAddress)));
+            queue.add(new Pending(end, InetNames.peerAddress(peerAddress)));
             readiness.setReadable(true);
             return true;
         }
@@ -102,7 +105,7 @@ final class ShmServerSocket extends ShmStackSocket implements ServerSocket, Node
 
     @Override
     protected void closeResource() {
-        stack.unregister(address.name(), this);
+        stack.unregister(name, this);
         List<Pending> drop;
         synchronized (queue) {
             closing = true;

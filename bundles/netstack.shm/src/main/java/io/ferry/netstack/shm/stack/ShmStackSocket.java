@@ -51,6 +51,14 @@ abstract class ShmStackSocket implements Pollable {
             failed = true;
         }
 
+        java.util.List<String> describe() {
+            java.util.List<String> lines = new java.util.ArrayList<>();
+            for (ShmStackSocket s : open.toArray(new ShmStackSocket[0])) {
+                lines.add(s instanceof ShmConnectedSocket ? ((ShmConnectedSocket) s).describe() : s.toString());
+            }
+            return lines;
+        }
+
         void closeRemaining() {
             for (ShmStackSocket s : open.toArray(new ShmStackSocket[0])) {
                 s.close();

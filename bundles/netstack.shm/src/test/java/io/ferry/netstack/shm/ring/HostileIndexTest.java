@@ -140,6 +140,22 @@ class HostileIndexTest {
         assertProducerRefusesEverything(producer);
     }
 
+    @Test
+    void shouldWriteOnlyIntoRoomAValidatedReadIndexFreedUntilItNeedsMore() {
+        ByteRingProducer producer = OneToOneByteRing.producer(region);
+        ByteRingConsumer consumer = OneToOneByteRing.consumer(region);
+        assertEquals(96, producer.write(ByteBuffer.wrap(PATTERN.bytes(0, 96))));
+        assertEquals(64, consumer.read(new byte[64], 0, 64));
+        assertEquals(96, producer.writable()); // has seen (and checked) read index 64
+        peer.putLong(READ_INDEX_OFFSET, 9999); // hostile, but the producer does not need to look yet
+        assertEquals(32, producer.write(ByteBuffer.wrap(PATTERN.bytes(96, 32))), "fits the room already checked");
+        assertEquals(128L, peer.getLong(WRITE_INDEX_OFFSET));
+        // 64 bytes free per the checked index -> 64 more; anything beyond makes it look, and refuse.
+        assertEquals(RING_CORRUPT, producer.write(ByteBuffer.wrap(PATTERN.bytes(128, 96))));
+        assertEquals(128L, peer.getLong(WRITE_INDEX_OFFSET), "nothing published past the checked room");
+        assertProducerRefusesEverything(producer);
+    }
+
     private void assertProducerRefusesEverything(ByteRingProducer producer) {
         byte[] before = dataArea();
         long writeIndex = peer.getLong(WRITE_INDEX_OFFSET);

@@ -1,0 +1,146 @@
+package io.ferry.messenger.wire;
+
+import io.ferry.api.buffer.ReferenceCounted;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * Reuses the arrays that received messages' sections live in, for one {@link FrameReader}. A
+ * fresh array per message costs zeroing and, worse, writes to cold memory (each message lands in
+ * cache lines the CPU has not held before); a recycled one is still in cache. Messages of
+ * {@value #MIN_SIZE} B to {@value #MAX_SIZE} B take a {@link Payload} from here; smaller and larger
+ * ones get a new array as before.
+ *
+ * <p><b>Lifetime:</b> a {@link Payload} is the {@link ReferenceCounted} owner of every section
+ * view cut from it, so it comes back only when every {@link io.ferry.api.buffer.BufferList}
+ * holding one of its views dropped it (the message released, and any list the sections were moved
+ * to, such as an echoed reply, released too). A caller that keeps a bare {@link ByteBuffer} taken
+ * from a section after releasing the message must copy it first (as for any pooled buffer).
+ *
+ * <p><b>Bounded:</b> at most {@value #SLOTS_PER_CLASS} arrays per power-of-two size class are
+ * kept (under 64 KiB per reader); a payload coming back to a full class is left to the collector.
+ *
+ * <p><b>Threading:</b> {@link #take} on the reader's thread; payloads may be released (and so
+ * come back) on any thread.
+ */
+final class PayloadCache {
+    static final int MIN_SIZE = 1024;
+    static final int MAX_SIZE = 16 * 1024;
+    private static final int MIN_SHIFT = 10;
+    private static final int CLASSES = 5;
+    private static final int SLOTS_PER_CLASS = 2;
+
+    private final AtomicReferenceArray<Payload> slots = new AtomicReferenceArray<>(CLASSES * SLOTS_PER_CLASS);
+
+    /** @return true if a message of {@code size} bytes is served from the cache */
+    static boolean fits(long size) {
+        return size >= MIN_SIZE && size <= MAX_SIZE;
+    }
+
+    /**
+     * @param size payload bytes, {@link #fits} it
+     * @return a payload of at least {@code size} bytes holding one reference (the caller's)
+     */
+    Payload take(int size) {
+        int sizeClass = sizeClass(size);
+        for (int i = sizeClass * SLOTS_PER_CLASS; i < (sizeClass + 1) * SLOTS_PER_CLASS; i++) {
+            Payload p = slots.get(i);
+            if (p != null && slots.compareAndSet(i, p, null)) {
+                p.reuse();
+                return p;
+            }
+        }
+        return new Payload(this, new byte[MIN_SIZE << sizeClass], sizeClass);
+    }
+
+    private void recycle(Payload p) {
+        for (int i = p.sizeClass * SLOTS_PER_CLASS; i < (p.sizeClass + 1) * SLOTS_PER_CLASS; i++) {
+            if (slots.get(i) == null && slots.compareAndSet(i, null, p)) {
+                return;
+            }
+        }
+    }
+
+    /** @return cached payloads, for tests */
+    int cached() {
+        int n = 0;
+        for (int i = 0; i < slots.length(); i++) {
+            if (slots.get(i) != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    static int sizeClass(int size) {
+        int shift = 32 - Integer.numberOfLeadingZeros(Math.max(size, MIN_SIZE) - 1);
+        return shift - MIN_SHIFT;
+    }
+
+    /** One reusable array; the owner of the section views cut from it. */
+    static final class Payload implements ReferenceCounted {
+        private static final VarHandle REFS;
+
+        static {
+            try {
+                REFS = MethodHandles.lookup().findVarHandle(Payload.class, "refs", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        final byte[] bytes;
+        private final PayloadCache cache;
+        private final int sizeClass;
+        /** A window over {@link #bytes} for appending views (the list takes its own slice); reader thread. */
+        private final ByteBuffer window;
+        @SuppressWarnings("unused") // through REFS
+        private volatile int refs = 1;
+
+        Payload(PayloadCache cache, byte[] bytes, int sizeClass) {
+            this.cache = cache;
+            this.bytes = bytes;
+            this.sizeClass = sizeClass;
+            this.window = ByteBuffer.wrap(bytes);
+        }
+
+        /** @return a window over {@code length} bytes from {@code offset}, valid until the next call (reader thread) */
+        ByteBuffer window(int offset, int length) {
+            window.limit(offset + length).position(offset);
+            return window;
+        }
+
+        void reuse() {
+            REFS.setVolatile(this, 1);
+        }
+
+        @Override
+        public int refCount() {
+            return (int) REFS.getVolatile(this);
+        }
+
+        @Override
+        public void retain() {
+            int before = (int) REFS.getAndAdd(this, 1);
+            if (before <= 0) {
+                REFS.getAndAdd(this, -1);
+                throw new IllegalStateException("retain of a released message payload");
+            }
+        }
+
+        @Override
+        public boolean release() {
+            int after = (int) REFS.getAndAdd(this, -1) - 1;
+            if (after == 0) {
+                cache.recycle(this);
+                return true;
+            }
+            if (after < 0) {
+                throw new IllegalStateException("message payload released once too often");
+            }
+            return false;
+        }
+    }
+}
