@@ -54,10 +54,11 @@ public final class ShmSuite implements BenchSuite {
         FerryLinks ferry = null;
         List<String> childOptions = new ArrayList<>(List.of("-Xms256m", "-Xmx256m", "--add-exports",
                 "java.base/jdk.internal.misc=ALL-UNNAMED"));
-        // Diagnostics only (e.g. -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit for perf).
+        // Diagnostics only (e.g. -XX:+UnlockDiagnosticVMOptions;-XX:+DumpPerfMapAtExit for perf):
+        // separated by ';' or spaces (bench/run splits FERRY_BENCH_JAVA_OPTS at spaces).
         String extra = System.getProperty("ferry.bench.shm.childJvmOptions", "").trim();
         if (!extra.isEmpty()) {
-            childOptions.addAll(List.of(extra.split("\\s+")));
+            childOptions.addAll(List.of(extra.split("[\\s;]+")));
         }
         ChildProcess child = ChildProcess.start(childOptions);
         try {
