@@ -3,7 +3,6 @@ package io.ferry.netstack.shm.stack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ferry.api.event.EventCenter;
 import io.ferry.api.event.EventMask;
@@ -12,8 +11,6 @@ import io.ferry.api.net.ConnectedSocket;
 import io.ferry.api.net.Errno;
 import io.ferry.api.net.ServerSocket;
 import io.ferry.api.net.SocketOptions;
-import io.ferry.core.epoll.EpollDriverFactory;
-import io.ferry.core.event.EventLoopWorkerPool;
 import io.ferry.netstack.shm.channel.StreamChannelDescriptor;
 import io.ferry.netstack.shm.client.ShmAddress;
 import io.ferry.netstack.shm.client.ShmClient;
@@ -23,47 +20,31 @@ import io.ferry.netstack.shm.control.ControlMessageDecoder;
 import io.ferry.netstack.shm.control.ControlMessageDescriptor;
 import io.ferry.netstack.shm.control.ControlMessageEncoder;
 import io.ferry.netstack.shm.ring.StreamRingDescriptor;
-import io.ferry.netstack.shm.server.ShmControlServer;
 import io.ferry.testkit.EventLoops;
 import io.ferry.unix.EventFd;
 import io.ferry.unix.SharedMemory;
 import io.ferry.unix.Unix;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A plain-JVM client talking to services inside the node through the shm stack; and a hostile one. */
 class ShmStackClientTest {
     private static final Duration BOUND = Duration.ofSeconds(20);
     private static final long TIMEOUT = TimeUnit.SECONDS.toNanos(10);
 
-    private Path dir;
+    @RegisterExtension
+    final RunningShmStack running = new RunningShmStack("shm-stack");
     private ShmNetworkStack stack;
 
     @BeforeEach
-    void start() throws Exception {
-        assumeTrue(Unix.isAvailable(), Unix.unavailableReason());
-        dir = Files.createTempDirectory("ferry-shm-stack");
-        stack = new ShmNetworkStack(EventLoopWorkerPool.start("shm-client-test", 2, new EpollDriverFactory()),
-                ShmControlServer.Config.defaults(dir.resolve("s").resolve("shm.sock")));
-        stack.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (stack != null) {
-            assertTrue(stack.stop(5_000));
-            assertEquals(0, stack.openSockets());
-        }
-        Files.deleteIfExists(dir.resolve("s"));
-        Files.deleteIfExists(dir);
+    void takeTheRunningStack() {
+        stack = running.stack();
     }
 
     /** Accepts one connection on the listener's loop and completes with it. */

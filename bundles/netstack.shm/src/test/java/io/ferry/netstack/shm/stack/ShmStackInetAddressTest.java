@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ferry.api.event.EventCenter;
 import io.ferry.api.event.EventMask;
@@ -15,50 +14,31 @@ import io.ferry.api.net.ConnectedSocket;
 import io.ferry.api.net.Errno;
 import io.ferry.api.net.ServerSocket;
 import io.ferry.api.net.SocketOptions;
-import io.ferry.core.epoll.EpollDriverFactory;
-import io.ferry.core.event.EventLoopWorkerPool;
 import io.ferry.netstack.shm.client.ShmAddress;
-import io.ferry.netstack.shm.server.ShmControlServer;
 import io.ferry.testkit.EventLoops;
-import io.ferry.unix.Unix;
 import io.ferry.unix.UnixException;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The shm stack's IP:port addresses: {@code node/inet/<ip>:<port>} listener names. */
 class ShmStackInetAddressTest {
     private static final Duration BOUND = Duration.ofSeconds(20);
     private static final InetSocketAddress LOOPBACK_ANY_PORT = new InetSocketAddress("127.0.0.1", 0);
-    private Path dir;
+    @RegisterExtension
+    final RunningShmStack running = new RunningShmStack("shm-inet");
     private ShmNetworkStack stack;
 
     @BeforeEach
-    void start() throws Exception {
-        assumeTrue(Unix.isAvailable(), Unix.unavailableReason());
-        dir = Files.createTempDirectory("ferry-shm-inet");
-        stack = new ShmNetworkStack(EventLoopWorkerPool.start("shm-inet-test", 2, new EpollDriverFactory()),
-                ShmControlServer.Config.defaults(dir.resolve("s").resolve("shm.sock")));
-        stack.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (stack != null) {
-            assertTrue(stack.stop(5_000));
-            assertEquals(0, stack.openSockets());
-        }
-        Files.deleteIfExists(dir.resolve("s"));
-        Files.deleteIfExists(dir);
+    void takeTheRunningStack() {
+        stack = running.stack();
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.ferry.netstack.shm.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ferry.api.event.EventCenter;
 import io.ferry.api.event.EventMask;
@@ -12,21 +11,16 @@ import io.ferry.api.net.Errno;
 import io.ferry.api.net.ServerSocket;
 import io.ferry.api.net.SocketOptions;
 import io.ferry.api.event.Worker;
-import io.ferry.core.epoll.EpollDriverFactory;
-import io.ferry.core.event.EventLoopWorkerPool;
 import io.ferry.netstack.shm.client.ShmAddress;
-import io.ferry.netstack.shm.server.ShmControlServer;
 import io.ferry.testkit.EventLoops;
 import io.ferry.unix.Unix;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Regression for the stall of the messenger over shm ("no message within 30 s", about one run in
@@ -53,26 +47,13 @@ class ShmStackSwallowedDoorbellTest {
     private static final long EXCHANGE_BYTES = Long.getLong("ferry.shm.swallowedDoorbellBytes", 2L << 20);
     private static final int SMALL_RING = 256;
 
-    private Path dir;
+    @RegisterExtension
+    final RunningShmStack running = new RunningShmStack("shm-doorbell");
     private ShmNetworkStack stack;
 
     @BeforeEach
-    void start() throws Exception {
-        assumeTrue(Unix.isAvailable(), Unix.unavailableReason());
-        dir = Files.createTempDirectory("ferry-shm-doorbell");
-        stack = new ShmNetworkStack(EventLoopWorkerPool.start("shm-doorbell-test", 2, new EpollDriverFactory()),
-                ShmControlServer.Config.defaults(dir.resolve("s").resolve("shm.sock")));
-        stack.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (stack != null) {
-            assertTrue(stack.stop(5_000));
-            assertEquals(0, stack.openSockets());
-        }
-        Files.deleteIfExists(dir.resolve("s"));
-        Files.deleteIfExists(dir);
+    void takeTheRunningStack() {
+        stack = running.stack();
     }
 
     /** A connected pair: [0] connected on {@code connectWorker}, [1] accepted on {@code acceptWorker}. */
