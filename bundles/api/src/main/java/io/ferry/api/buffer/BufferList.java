@@ -19,11 +19,19 @@ import java.util.Arrays;
  */
 public final class BufferList {
     private static final int INITIAL_SEGMENTS = 4;
+    /*
+     * A new list shares these empty arrays and allocates its own on the first append: many lists
+     * (a message's empty middle section, a splice's front that stays empty) never hold a segment.
+     * Nothing is ever stored into them (every store is at an index below tail).
+     */
+    private static final ByteBuffer[] NO_SEGMENTS = new ByteBuffer[0];
+    private static final ReferenceCounted[] NO_OWNERS = new ReferenceCounted[0];
+    private static final int[] NO_STARTS = new int[0];
 
-    private ByteBuffer[] segments = new ByteBuffer[INITIAL_SEGMENTS];
-    private ReferenceCounted[] owners = new ReferenceCounted[INITIAL_SEGMENTS];
+    private ByteBuffer[] segments = NO_SEGMENTS;
+    private ReferenceCounted[] owners = NO_OWNERS;
     /** Where each segment's first unconsumed byte is; the views' own positions may have moved. */
-    private int[] starts = new int[INITIAL_SEGMENTS];
+    private int[] starts = NO_STARTS;
     private int head;
     private int tail;
     private long length;

@@ -131,6 +131,27 @@ class BufferListTest {
     }
 
     @Test
+    void listsThatStartedWithoutSegmentsGrowEmptyAndRefillIndependently() {
+        BufferList a = new BufferList();
+        BufferList b = new BufferList();
+        a.append(new BufferList());
+        b.append(a);
+        assertTrue(a.isEmpty() && b.isEmpty(), "moving empty lists around adds nothing");
+        for (int i = 0; i < 9; i++) {
+            a.append(ByteBuffer.wrap(bytes(i * 3, 3)));
+        }
+        assertEquals(9, a.segmentCount());
+        assertTrue(b.isEmpty(), "a's segments did not leak into another fresh list");
+        b.append(a.splice(12));
+        assertArrayEquals(bytes(0, 12), b.toByteArray());
+        assertArrayEquals(bytes(12, 15), a.toByteArray());
+        a.consume(15);
+        a.append(ByteBuffer.wrap(bytes(40, 2)));
+        assertArrayEquals(bytes(40, 2), a.toByteArray(), "an emptied list refills from its first slot");
+        assertArrayEquals(bytes(0, 12), b.toByteArray());
+    }
+
+    @Test
     void appendViewsTheRemainingBytesWithoutCopyingAndLeavesTheCallersBufferAlone() {
         byte[] backing = bytes(0, 10);
         ByteBuffer caller = ByteBuffer.wrap(backing);
