@@ -3,13 +3,8 @@ package io.ferry.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.maven;
 import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
 import io.ferry.api.net.NetworkStack;
 import java.io.ByteArrayInputStream;
@@ -29,9 +24,6 @@ import org.ops4j.pax.exam.ExamFactory;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.karaf.container.internal.KarafTestContainerFactory;
-import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
-import org.ops4j.pax.exam.options.MavenArtifactUrlReference;
-import org.ops4j.pax.exam.options.MavenUrlReference;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
@@ -48,7 +40,6 @@ import org.osgi.util.tracker.ServiceTracker;
 @ExamFactory(KarafTestContainerFactory.class)
 public class FerryCoreFeatureIT {
     private static final long WAIT_MILLIS = 30_000;
-    private static final String PAX_URL_CFG = "etc/org.ops4j.pax.url.mvn.cfg";
 
     @Inject
     BundleContext context;
@@ -58,23 +49,7 @@ public class FerryCoreFeatureIT {
 
     @Configuration
     public Option[] config() {
-        MavenArtifactUrlReference karaf = maven().groupId("org.apache.karaf").artifactId("apache-karaf")
-                .type("tar.gz").versionAsInProject();
-        MavenUrlReference ferryFeatures = maven().groupId(FerryOptions.GROUP).artifactId("io.ferry.features")
-                .type("xml").classifier("features").versionAsInProject();
-        String localRepository = System.getProperty("maven.repo.local",
-                System.getProperty("user.home") + "/.m2/repository");
-        return options(
-                karafDistributionConfiguration().frameworkUrl(karaf).name("Apache Karaf")
-                        .unpackDirectory(FerryOptions.workDir(FerryCoreFeatureIT.class)).useDeployFolder(false),
-                logLevel(LogLevel.WARN),
-                configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
-                // Resolve from the local repository (where `mvn install` put the Ferry bundles)
-                // and Maven Central only; Karaf's default also lists the Apache snapshots repository.
-                editConfigurationFilePut(PAX_URL_CFG, "org.ops4j.pax.url.mvn.localRepository", localRepository),
-                editConfigurationFilePut(PAX_URL_CFG, "org.ops4j.pax.url.mvn.repositories",
-                        "https://repo.maven.apache.org/maven2@id=central"),
-                features(ferryFeatures, "ferry-core"));
+        return options(FerryOptions.karafWithFeature(FerryCoreFeatureIT.class, "ferry-core"));
     }
 
     @Test

@@ -999,53 +999,17 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
         readBuf.flip();
         try {
             while (readBuf.hasRemaining() && socket == s) {
-                int r;
-                switch (phase) {
-                    case CONNECTING_BANNER:
-                        r = handleServerBanner(readBuf);
-                        break;
-                    case CONNECTING_REPLY:
-                        r = handleConnectReply(readBuf);
-                        break;
-                    case CONNECTING_ACK_SEQ:
-                        r = handleAckSeq(readBuf);
-                        break;
-                    case ACCEPTING_BANNER:
-                        r = handleClientBanner(readBuf);
-                        break;
-                    case ACCEPTING_CONNECT:
-                        r = handleConnectMessage(readBuf);
-                        break;
-                    case ACCEPTING_SEQ:
-                        r = handleSeq(readBuf);
-                        break;
-                    case OPEN: {
-                        int f = reader.feed(readBuf, this);
-                        if (f == FrameReader.FAILED) {
-                            MessengerCounters k = messenger.counters();
-                            k.badFrames.increment();
-                            FrameReader.ErrorKind kind = reader.errorKind();
-                            LongAdder why = kind == FrameReader.ErrorKind.CRC ? k.badCrc
-                                    : kind == FrameReader.ErrorKind.OVERSIZED ? k.oversized : k.protocolErrors;
-                            badInput(why, "bad frame from " + peerAddress + ": " + reader.error());
-                            return false;
-                        }
-                        if (f == FrameReader.CLOSED) {
-                            stop("peer sent CLOSE", true);
-                            return false;
-                        }
-                        if (f == FrameReader.PAUSED) {
-                            pauseReading();
-                            return true;
-                        }
-                        r = 0;
-                        break;
-                    }
-                    default:
-                        // WAIT, STANDBY, NONE, CLOSED, CONNECTING_TCP: bytes are not expected
-                        badInput(messenger.counters().protocolErrors, "unexpected bytes in " + phase);
-                        return false;
-                }
+                int r = switch (phase) {
+                    case CONNECTING_BANNER -> handleServerBanner(readBuf);
+                    case CONNECTING_REPLY -> handleConnectReply(readBuf);
+                    case CONNECTING_ACK_SEQ -> handleAckSeq(readBuf);
+                    case ACCEPTING_BANNER -> handleClientBanner(readBuf);
+                    case ACCEPTING_CONNECT -> handleConnectMessage(readBuf);
+                    case ACCEPTING_SEQ -> handleSeq(readBuf);
+                    case OPEN -> feedFrames();
+                    // WAIT, STANDBY, NONE, CLOSED, CONNECTING_TCP: bytes are not expected
+                    default -> badInput(messenger.counters().protocolErrors, "unexpected bytes in " + phase);
+                };
                 if (r < 0) {
                     return false;
                 }
@@ -1059,6 +1023,32 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
                 readBuf.compact();
             }
         }
+    }
+
+    /**
+     * Feeds the read buffer to the frame reader of an open session.
+     *
+     * @return -1 if the session faulted or the peer closed it, else 0 (the reader took what it could,
+     *     or paused reading for the throttle)
+     */
+    private int feedFrames() {
+        int f = reader.feed(readBuf, this);
+        if (f == FrameReader.FAILED) {
+            MessengerCounters k = messenger.counters();
+            k.badFrames.increment();
+            FrameReader.ErrorKind kind = reader.errorKind();
+            LongAdder why = kind == FrameReader.ErrorKind.CRC ? k.badCrc
+                    : kind == FrameReader.ErrorKind.OVERSIZED ? k.oversized : k.protocolErrors;
+            return badInput(why, "bad frame from " + peerAddress + ": " + reader.error());
+        }
+        if (f == FrameReader.CLOSED) {
+            stop("peer sent CLOSE", true);
+            return -1;
+        }
+        if (f == FrameReader.PAUSED) {
+            pauseReading();
+        }
+        return 0;
     }
 
     private void afterRead() {
