@@ -190,15 +190,14 @@ public final class FaultInjectingStack implements NetworkStack {
         return new Faulty(delegate.connect(address, options, worker), planFor(Side.CONNECTING));
     }
 
-    private final class Faulty implements ConnectedSocket {
-        private final ConnectedSocket s;
+    private final class Faulty extends ForwardingConnectedSocket {
         private final boolean refuseConnect;
         private long writeBudget;
         private long readBudget;
         private boolean broken;
 
         Faulty(ConnectedSocket s, Break plan) {
-            this.s = s;
+            super(s);
             sockets.incrementAndGet();
             this.refuseConnect = plan != null && plan.refuseConnect();
             this.writeBudget = plan == null ? -1 : plan.writeBytes();
@@ -212,16 +211,6 @@ public final class FaultInjectingStack implements NetworkStack {
                 s.shutdownOutput();
             }
             return -Errno.ECONNRESET;
-        }
-
-        @Override
-        public int fd() {
-            return s.fd();
-        }
-
-        @Override
-        public SelectableChannel channel() {
-            return s.channel();
         }
 
         @Override
@@ -311,36 +300,6 @@ public final class FaultInjectingStack implements NetworkStack {
                 return breakNow();
             }
             return n;
-        }
-
-        @Override
-        public int shutdownOutput() {
-            return s.shutdownOutput();
-        }
-
-        @Override
-        public SocketAddress localAddress() {
-            return s.localAddress();
-        }
-
-        @Override
-        public SocketAddress remoteAddress() {
-            return s.remoteAddress();
-        }
-
-        @Override
-        public Worker worker() {
-            return s.worker();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return s.isOpen();
-        }
-
-        @Override
-        public void close() {
-            s.close();
         }
     }
 }

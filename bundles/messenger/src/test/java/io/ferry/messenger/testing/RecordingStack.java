@@ -9,7 +9,6 @@ import io.ferry.api.net.SocketOptions;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectableChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -82,21 +81,9 @@ public final class RecordingStack implements NetworkStack {
         return new Recording(delegate.connect(address, options, worker));
     }
 
-    private final class Recording implements ConnectedSocket {
-        private final ConnectedSocket s;
-
+    private final class Recording extends ForwardingConnectedSocket {
         Recording(ConnectedSocket s) {
-            this.s = s;
-        }
-
-        @Override
-        public int fd() {
-            return s.fd();
-        }
-
-        @Override
-        public SelectableChannel channel() {
-            return s.channel();
+            super(s);
         }
 
         @Override
@@ -141,36 +128,6 @@ public final class RecordingStack implements NetworkStack {
                 record(true, b);
             }
             return n;
-        }
-
-        @Override
-        public int shutdownOutput() {
-            return s.shutdownOutput();
-        }
-
-        @Override
-        public SocketAddress localAddress() {
-            return s.localAddress();
-        }
-
-        @Override
-        public SocketAddress remoteAddress() {
-            return s.remoteAddress();
-        }
-
-        @Override
-        public Worker worker() {
-            return s.worker();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return s.isOpen();
-        }
-
-        @Override
-        public void close() {
-            s.close();
         }
     }
 }
