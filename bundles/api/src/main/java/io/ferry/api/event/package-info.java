@@ -10,7 +10,9 @@
  * <p>A bundle that needs event loops of its own asks the
  * {@link io.ferry.api.event.WorkerPoolFactory} service for a {@link io.ferry.api.event.WorkerPool}
  * (1.1) rather than copying an implementation.
+ *
+ * <p>1.2 adds {@link io.ferry.api.event.EventMask#EDGE_TRIGGERED}, an opt-in interest modifier.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.ferry.api.event;

@@ -45,6 +45,21 @@ public interface ConnectedSocket extends Pollable, AutoCloseable {
     int read(ByteBuffer dst);
 
     /**
+     * Whether a {@link #read} that returns fewer bytes than {@code dst} had room for took all
+     * the stack held at that moment, with every later arrival reported as new readiness (also
+     * under {@link io.ferry.api.event.EventMask#EDGE_TRIGGERED}). A kernel TCP socket behaves so.
+     * An owner may then stop reading at a short read, saving the system call that would only
+     * return {@code -EAGAIN}, and ask for edge-triggered readiness. When false (the default),
+     * read until {@code -EAGAIN} with level-triggered readiness. Any thread; constant for the
+     * socket's life.
+     *
+     * @since 1.1
+     */
+    default boolean shortReadDrains() {
+        return false;
+    }
+
+    /**
      * Writes as much of {@code data} as the stack takes now and removes what was written from
      * its front (Ceph's {@code send(bufferlist&, bool more)}). Segments are written without
      * copying where the stack allows (gathering writes).

@@ -7,6 +7,7 @@ import io.ferry.api.net.Errno;
 import io.ferry.core.jna.EpollEventDescriptor;
 import io.ferry.core.jna.LibC;
 import io.ferry.core.jna.NativeBuffers;
+import io.ferry.core.jni.NativeIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -32,7 +33,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is reported as both, so the owner's next read or write sees it. A registration with interest
  * {@link EventMask#NONE} stays in the kernel but edge-triggered with no events, so a descriptor
  * that hangs up while paused does not make every poll return; its readiness is reported once the
- * interest is set again.
+ * interest is set again. {@link EventMask#EDGE_TRIGGERED} in an interest registers the
+ * descriptor with {@code EPOLLET}: the kernel then reports it again only when new data or new
+ * space arrives (and once more on every {@link #modify} that changes the interest), and stops
+ * re-checking every reported descriptor on each wait as level-triggered registrations make it do.
+ * Such a registration's ready mask carries {@link EventMask#HANGUP} with {@code EPOLLRDHUP},
+ * {@code EPOLLHUP} or {@code EPOLLERR}.
+ *
+ * <p><b>System calls</b> on the loop's path (epoll_wait, epoll_ctl, timerfd_settime, the wake-up
+ * write) go through {@link NativeIo}: Ferry's JNI library where it loads, else JNA.
  *
  * <p><b>Identity:</b> a pollable is identified by its descriptor number, as in epoll. Deregister
  * before closing the descriptor (the posix sockets do). Each registration carries a generation in
@@ -67,6 +76,7 @@ public final class EpollDriver implements EventDriver {
     private static final int WAKEUP_GENERATION = 0;
     private static final int READABLE_EVENTS = LibC.EPOLLIN | LibC.EPOLLRDHUP | LibC.EPOLLHUP | LibC.EPOLLERR;
     private static final int WRITABLE_EVENTS = LibC.EPOLLOUT | LibC.EPOLLHUP | LibC.EPOLLERR;
+    private static final int HANGUP_EVENTS = LibC.EPOLLRDHUP | LibC.EPOLLHUP | LibC.EPOLLERR;
 
     private final int epfd;
     private final int wakeFd;
@@ -137,8 +147,9 @@ public final class EpollDriver implements EventDriver {
         // Edge-triggered: every write is a new edge, so the loop never reads the counter. Reading
         // it would race a producer between clearing wakeupPending and the read, swallowing that
         // producer's write while its flag stays set: every later wake-up would then be skipped.
-        if (ctl(ep, LibC.EPOLL_CTL_ADD, ev, LibC.EPOLLIN | LibC.EPOLLET, WAKEUP_GENERATION) < 0) {
-            int errno = LibC.errno();
+        int added = ctl(ep, LibC.EPOLL_CTL_ADD, ev, LibC.EPOLLIN | LibC.EPOLLET, WAKEUP_GENERATION);
+        if (added < 0) {
+            int errno = -added;
             LibC.close(ev);
             LibC.close(ep);
             throw failure("epoll_ctl(ADD, wake-up eventfd)", errno);
@@ -179,8 +190,9 @@ public final class EpollDriver implements EventDriver {
         if (nextGeneration == WAKEUP_GENERATION) {
             nextGeneration++;
         }
-        if (ctl(epfd, LibC.EPOLL_CTL_ADD, fd, epollEvents(mask), generation) < 0) {
-            int errno = LibC.errno();
+        int added = ctl(epfd, LibC.EPOLL_CTL_ADD, fd, epollEvents(mask), generation);
+        if (added < 0) {
+            int errno = -added;
             if (errno == LibC.EEXIST) {
                 throw new IOException("fd " + fd + " (" + pollable + ") is already registered with this epoll driver");
             }
@@ -204,8 +216,9 @@ public final class EpollDriver implements EventDriver {
         if (interests[fd] == mask) {
             return;
         }
-        if (ctl(epfd, LibC.EPOLL_CTL_MOD, fd, epollEvents(mask), generations[fd]) < 0) {
-            int errno = LibC.errno();
+        int modified = ctl(epfd, LibC.EPOLL_CTL_MOD, fd, epollEvents(mask), generations[fd]);
+        if (modified < 0) {
+            int errno = -modified;
             if (errno == LibC.ENOENT || errno == Errno.EBADF) {
                 // The descriptor was closed without deregistering: the kernel already dropped it.
                 clear(fd);
@@ -227,7 +240,7 @@ public final class EpollDriver implements EventDriver {
         clear(fd);
         if (!closed) {
             // ENOENT or EBADF mean the descriptor was closed first; the kernel dropped it then.
-            LibC.epoll_ctl(epfd, LibC.EPOLL_CTL_DEL, fd, 0L);
+            NativeIo.epollCtl(epfd, LibC.EPOLL_CTL_DEL, fd, 0L);
         }
     }
 
@@ -235,13 +248,12 @@ public final class EpollDriver implements EventDriver {
     public int poll(ReadyHandler handler, long timeoutNanos) throws IOException {
         checkOpen();
         int waitMillis = timeoutNanos > 0 && armTimer(timeoutNanos) ? -1 : toTimeoutMillis(timeoutNanos);
-        int n = LibC.epoll_wait(epfd, eventsAddress, maxEvents, waitMillis);
+        int n = NativeIo.epollWait(epfd, eventsAddress, maxEvents, waitMillis);
         if (n < 0) {
-            int errno = LibC.errno();
-            if (errno == Errno.EINTR) {
+            if (n == -Errno.EINTR) {
                 return 0;
             }
-            throw failure("epoll_wait", errno);
+            throw failure("epoll_wait", -n);
         }
         int handled = 0;
         for (int i = 0; i < n; i++) {
@@ -263,10 +275,14 @@ public final class EpollDriver implements EventDriver {
                 continue;
             }
             Object attachment = table[fd];
-            if (attachment == null || generations[fd] != generation || interests[fd] == EventMask.NONE) {
+            if (attachment == null || generations[fd] != generation || (interests[fd] & EventMask.ALL) == EventMask.NONE) {
                 continue;
             }
             int mask = readyMask(ready);
+            if ((interests[fd] & EventMask.EDGE_TRIGGERED) != 0 && (ready & HANGUP_EVENTS) != 0) {
+                // edge-triggered: the end of stream behind the queued data gets no event of its own
+                mask |= EventMask.HANGUP;
+            }
             if (mask != EventMask.NONE) {
                 handled++;
                 handler.ready(attachment, mask);
@@ -291,7 +307,7 @@ public final class EpollDriver implements EventDriver {
             }
             // The counter is never read (edge-triggered); it grows by at most one per loop turn
             // and cannot approach its 2^64 - 2 limit.
-            LibC.write(wakeFd, oneAddress, Long.BYTES);
+            NativeIo.write(wakeFd, oneAddress, Long.BYTES);
         } finally {
             wakeupsInFlight.decrementAndGet();
         }
@@ -367,7 +383,7 @@ public final class EpollDriver implements EventDriver {
         }
         timerSpec.putLong(LibC.ITIMERSPEC_VALUE_SEC_OFFSET, timeoutNanos / 1_000_000_000L);
         timerSpec.putLong(LibC.ITIMERSPEC_VALUE_NSEC_OFFSET, timeoutNanos % 1_000_000_000L);
-        if (LibC.timerfd_settime(timerFd, 0, timerSpecAddress, 0L) < 0) {
+        if (NativeIo.timerfdSettime(timerFd, 0, timerSpecAddress, 0L) < 0) {
             timerArmed = false;
             return false;
         }
@@ -376,12 +392,12 @@ public final class EpollDriver implements EventDriver {
         return true;
     }
 
-    /** Maps an {@link EventMask} interest to epoll events. */
+    /** Maps an {@link EventMask} interest (with {@link EventMask#EDGE_TRIGGERED}) to epoll events. */
     static int epollEvents(int mask) {
-        if (mask == EventMask.NONE) {
+        if ((mask & EventMask.ALL) == EventMask.NONE) {
             return LibC.EPOLLET;
         }
-        int events = 0;
+        int events = (mask & EventMask.EDGE_TRIGGERED) != 0 ? LibC.EPOLLET : 0;
         if ((mask & EventMask.READABLE) != 0) {
             events |= LibC.EPOLLIN | LibC.EPOLLRDHUP;
         }
@@ -403,10 +419,11 @@ public final class EpollDriver implements EventDriver {
         return mask;
     }
 
+    /** @return 0 or -errno */
     private int ctl(int ep, int op, int fd, int epollEvents, int generation) {
         ctlEvent.putInt(EpollEventDescriptor.EVENTS_OFFSET, epollEvents);
         ctlEvent.putLong(EpollEventDescriptor.DATA_OFFSET, ((long) generation << 32) | (fd & 0xffffffffL));
-        return LibC.epoll_ctl(ep, op, fd, ctlEventAddress);
+        return NativeIo.epollCtl(ep, op, fd, ctlEventAddress);
     }
 
     /** The edge was consumed by epoll_wait; the next wakeup() must write again. */

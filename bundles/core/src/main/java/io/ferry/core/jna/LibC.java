@@ -59,7 +59,8 @@ public final class LibC {
     public static final int ITIMERSPEC_VALUE_SEC_OFFSET = 16;
     public static final int ITIMERSPEC_VALUE_NSEC_OFFSET = 24;
 
-    // socket(2), accept4(2)
+    // socket(2), socketpair(2), accept4(2)
+    public static final int AF_UNIX = 1;
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
     public static final int SOCK_STREAM = 1;
@@ -215,6 +216,9 @@ public final class LibC {
     // ---- sockets ----
 
     public static native int socket(int domain, int type, int protocol);
+
+    /** @param sv address of two {@code int}s that receive the pair's descriptors */
+    public static native int socketpair(int domain, int type, int protocol, long sv);
 
     public static native int bind(int fd, long sockaddr, int addrlen);
 

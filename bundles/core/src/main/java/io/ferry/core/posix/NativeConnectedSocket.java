@@ -8,6 +8,7 @@ import io.ferry.core.event.EventLoopWorker;
 import io.ferry.core.jna.LibC;
 import io.ferry.core.jna.NativeBuffers;
 import io.ferry.core.jna.NativeScratch;
+import io.ferry.core.jni.NativeIo;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
@@ -108,28 +109,28 @@ public final class NativeConnectedSocket extends StackSocket implements Connecte
             return -Errno.EINVAL;
         }
         if (dst.isDirect()) {
-            long n;
-            do {
-                n = LibC.recv(fd, NativeBuffers.address(dst) + position, room, 0);
-            } while (n < 0 && LibC.errno() == Errno.EINTR);
+            long n = NativeIo.recv(fd, NativeBuffers.address(dst) + position, room, 0);
             if (n < 0) {
-                return failed(-LibC.errno());
+                return failed((int) n);
             }
             dst.position(position + (int) n);
             return (int) n;
         }
         NativeScratch scratch = NativeScratch.current();
         ByteBuffer copy = scratch.copyBuffer();
-        long n;
-        do {
-            n = LibC.recv(fd, scratch.copyAddress(), Math.min(room, NativeScratch.COPY_SIZE), 0);
-        } while (n < 0 && LibC.errno() == Errno.EINTR);
+        long n = NativeIo.recv(fd, scratch.copyAddress(), Math.min(room, NativeScratch.COPY_SIZE), 0);
         if (n < 0) {
-            return failed(-LibC.errno());
+            return failed((int) n);
         }
         dst.put(position, copy, 0, (int) n);
         dst.position(position + (int) n);
         return (int) n;
+    }
+
+    /** @return true: a kernel TCP socket; a short read emptied its receive queue */
+    @Override
+    public boolean shortReadDrains() {
+        return true;
     }
 
     /**
@@ -156,13 +157,9 @@ public final class NativeConnectedSocket extends StackSocket implements Connecte
             scratch.copyBuffer().put(0, src, position, length);
             address = scratch.copyAddress();
         }
-        long n;
-        do {
-            n = LibC.send(fd, address, length, LibC.MSG_NOSIGNAL);
-        } while (n < 0 && LibC.errno() == Errno.EINTR);
+        long n = NativeIo.send(fd, address, length, LibC.MSG_NOSIGNAL);
         if (n < 0) {
-            int errno = LibC.errno();
-            return errno == Errno.EAGAIN ? 0 : failed(-errno);
+            return n == -Errno.EAGAIN ? 0 : failed((int) n);
         }
         src.position(position + (int) n);
         return (int) n;
@@ -239,17 +236,13 @@ public final class NativeConnectedSocket extends StackSocket implements Connecte
             }
             boolean followed = more || batch < data.length();
             int flags = LibC.MSG_NOSIGNAL | (followed ? LibC.MSG_MORE : 0);
-            long n;
-            do {
-                // one iovec (e.g. small heap frames gathered in the copy area): plain send, no msghdr
-                n = iovecs == 1 ? LibC.send(fd, firstBase, batch, flags) : LibC.sendmsg(fd, scratch.msghdr(iovecs), flags);
-            } while (n < 0 && LibC.errno() == Errno.EINTR);
+            // one iovec (e.g. small heap frames gathered in the copy area): plain send, no msghdr
+            long n = iovecs == 1 ? NativeIo.send(fd, firstBase, batch, flags) : NativeIo.sendmsg(fd, scratch.msghdr(iovecs), flags);
             if (n < 0) {
-                int errno = LibC.errno();
-                if (errno == Errno.EAGAIN || total > 0) {
+                if (n == -Errno.EAGAIN || total > 0) {
                     return total;
                 }
-                return failed(-errno);
+                return failed((int) n);
             }
             data.consume(n);
             total += n;

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class EpollDriverTest {
+    /** Descriptors closed after each test: eventfds and socket pairs. */
     private final List<Integer> eventfds = new ArrayList<>();
     private final ByteBuffer word = NativeBuffers.allocate(8);
     private EpollDriver driver;
@@ -299,6 +300,54 @@ class EpollDriverTest {
     }
 
     @Test
+    void shouldReportEdgeTriggeredReadinessOnlyWhenNewOrReArmed() throws IOException {
+        int[] pair = socketPair();
+        driver.register(Pollable.ofFd(pair[0]), EventMask.READABLE | EventMask.EDGE_TRIGGERED, "edge");
+        assertEquals(0, driver.poll(new Recorder(), 0));
+        send(pair[1]);
+        Recorder first = new Recorder();
+        assertEquals(1, driver.poll(first, TimeUnit.SECONDS.toNanos(5)));
+        assertEquals(List.of(EventMask.READABLE), first.masks);
+        assertEquals(0, driver.poll(new Recorder(), 0), "not drained, but nothing new: edge-triggered");
+        send(pair[1]);
+        assertEquals(1, driver.poll(new Recorder(), 0), "new bytes are a new edge");
+        driver.modify(Pollable.ofFd(pair[0]), EventMask.ALL | EventMask.EDGE_TRIGGERED);
+        Recorder rearmed = new Recorder();
+        assertEquals(1, driver.poll(rearmed, 0), "a changed interest re-arms");
+        assertEquals(List.of(EventMask.ALL), rearmed.masks);
+        assertEquals(0, driver.poll(new Recorder(), 0));
+    }
+
+    @Test
+    void shouldFlagHangupsOnlyForEdgeTriggeredRegistrations() throws IOException {
+        int[] edge = socketPair();
+        int[] level = socketPair();
+        driver.register(Pollable.ofFd(edge[0]), EventMask.READABLE | EventMask.EDGE_TRIGGERED, "edge");
+        driver.register(Pollable.ofFd(level[0]), EventMask.READABLE, "level");
+        for (int[] pair : new int[][] {edge, level}) {
+            send(pair[1]);
+            LibC.close(pair[1]);
+            eventfds.remove(Integer.valueOf(pair[1]));
+        }
+        Recorder r = new Recorder();
+        assertEquals(2, driver.poll(r, TimeUnit.SECONDS.toNanos(5)));
+        int edgeMask = r.masks.get(r.attachments.indexOf("edge"));
+        int levelMask = r.masks.get(r.attachments.indexOf("level"));
+        assertEquals(EventMask.HANGUP, edgeMask & EventMask.HANGUP, "data and then the end: " + EventMask.toString(edgeMask));
+        assertTrue((edgeMask & EventMask.READABLE) != 0);
+        assertEquals(0, levelMask & EventMask.HANGUP, "level-triggered owners never see the bit");
+        assertTrue((levelMask & EventMask.READABLE) != 0);
+    }
+
+    @Test
+    void edgeTriggeredInterestShouldMapToEpollet() {
+        assertEquals(LibC.EPOLLIN | LibC.EPOLLRDHUP | LibC.EPOLLET,
+                EpollDriver.epollEvents(EventMask.READABLE | EventMask.EDGE_TRIGGERED));
+        assertEquals(LibC.EPOLLIN | LibC.EPOLLRDHUP, EpollDriver.epollEvents(EventMask.READABLE));
+        assertEquals(LibC.EPOLLET, EpollDriver.epollEvents(EventMask.EDGE_TRIGGERED), "no interest: paused");
+    }
+
+    @Test
     void shouldAcceptOnlyPollablesWithDescriptors() {
         assertTrue(driver.accepts(Pollable.ofFd(3)));
         assertFalse(driver.accepts(new Pollable() {
@@ -311,6 +360,21 @@ class EpollDriverTest {
         assertTrue(fd >= 0, "eventfd failed");
         eventfds.add(fd);
         return fd;
+    }
+
+    /** An AF_UNIX stream pair; both ends closed after the test (with the eventfds). */
+    private int[] socketPair() {
+        ByteBuffer sv = NativeBuffers.allocate(8);
+        assertEquals(0, LibC.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC, 0,
+                NativeBuffers.address(sv)));
+        eventfds.add(sv.getInt(0));
+        eventfds.add(sv.getInt(4));
+        return new int[] {sv.getInt(0), sv.getInt(4)};
+    }
+
+    private void send(int fd) {
+        word.putLong(0, 1);
+        assertEquals(1, LibC.send(fd, NativeBuffers.address(word), 1, LibC.MSG_NOSIGNAL));
     }
 
     private void signal(int fd) {

@@ -49,7 +49,10 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
     private static final int READ_BUFFER_SIZE = 64 * 1024;
     /** Stop encoding queued messages once this much is waiting for the socket. */
     private static final long OUTGOING_HIGH_WATER = 512 * 1024;
-    /** Reads per readiness event before letting other sockets run (level-triggered, so nothing is lost). */
+    /**
+     * Reads per readiness event before letting other sockets run; what is left is read by a
+     * continuation (edge-triggered) or the next poll (level-triggered), so nothing is lost.
+     */
     private static final int READS_PER_EVENT = 16;
     private static final long THROTTLE_RETRY_NANOS = 1_000_000;
     /*
@@ -83,11 +86,23 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
     private final AsyncMessenger messenger;
     private final boolean outgoing;
     /**
-     * Kernel sockets ({@code posix} stack): a read that does not fill the buffer took everything
-     * queued, so reading stops there (as Netty's epoll transport does). Other stacks (shm) clear
-     * their readiness only on a read that finds nothing, so they read until {@code EAGAIN}.
+     * The current socket's {@link ConnectedSocket#shortReadDrains()}: kernel sockets ({@code posix}
+     * stack) took everything queued when a read does not fill the buffer, so reading stops there
+     * (as Netty's epoll transport does). Other stacks (shm) clear their readiness only on a read
+     * that finds nothing, so they read until {@code EAGAIN}. Loop thread only.
      */
-    private final boolean shortReadEmpties;
+    private boolean shortReadEmpties;
+    /**
+     * {@link EventMask#EDGE_TRIGGERED} where reads stop at a short read (kernel sockets), else 0.
+     * Edge-triggered, the kernel stops re-checking every served socket on each poll, and the
+     * sessions of a loop are served in arrival order (level-triggered, a socket served last turn
+     * keeps its place in the ready list, and some round trips take two turns: the 16-connection
+     * p99 of the messenger benchmark). The price: whatever this connection stops short of (the
+     * read budget, encoding past the high-water mark) it finishes in {@link #continueIo}.
+     */
+    private int edge;
+    /** The socket a pending {@link #continueIo} was scheduled for, or null; loop thread only. */
+    private ConnectedSocket continuationSocket;
     /** The settings' keepalive timeout; only with one is {@link #lastReceivedNanos} kept. */
     private final long keepaliveTimeoutNanos;
     final long id;
@@ -150,7 +165,6 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
     AsyncConnection(AsyncMessenger messenger, Worker worker, boolean outgoing, EntityAddress peer, int peerType,
             Policy policy, long id) {
         this.messenger = messenger;
-        this.shortReadEmpties = "posix".equals(messenger.stack().type());
         this.keepaliveTimeoutNanos = messenger.settings().keepaliveTimeoutNanos();
         this.center = worker.center();
         this.outgoing = outgoing;
@@ -396,7 +410,8 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
         InetSocketAddress target = peerAddress.address();
         try {
             socket = messenger.stack().connect(target, messenger.settings().socketOptions(), workerOf(center));
-            fileEvent = center.createFileEvent(socket, EventMask.ALL, this::onFileEvent);
+            readStyleOf(socket);
+            fileEvent = center.createFileEvent(socket, EventMask.ALL | edge, this::onFileEvent);
         } catch (IOException | RuntimeException e) {
             fault("cannot connect to " + peerAddress + ": " + e.getMessage());
             return;
@@ -587,9 +602,10 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
     /** Takes an accepted socket (on this connection's loop) and starts the server handshake. */
     void startAccept(ConnectedSocket accepted) {
         socket = accepted;
+        readStyleOf(socket);
         enterPhase(Phase.ACCEPTING_BANNER);
         try {
-            fileEvent = center.createFileEvent(socket, EventMask.READABLE, this::onFileEvent);
+            fileEvent = center.createFileEvent(socket, EventMask.READABLE | edge, this::onFileEvent);
         } catch (IOException | RuntimeException e) {
             stop("cannot register accepted socket: " + e.getMessage(), false);
             return;
@@ -756,8 +772,9 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
                 return;
             }
             socket = adopted;
+            readStyleOf(socket);
             try {
-                fileEvent = center.createFileEvent(socket, EventMask.READABLE, this::onFileEvent);
+                fileEvent = center.createFileEvent(socket, EventMask.READABLE | edge, this::onFileEvent);
             } catch (IOException | RuntimeException e) {
                 stop("cannot register adopted socket: " + e.getMessage(), true);
                 return;
@@ -940,14 +957,15 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
             }
         }
         if ((ready & EventMask.READABLE) != 0 && socket != null && !readPaused) {
-            readAndProcess();
+            readAndProcess((ready & EventMask.HANGUP) != 0);
         }
     }
 
-    private void readAndProcess() {
+    /** @param hangup the peer hung up: read to the end of stream, not just to a short read */
+    private void readAndProcess(boolean hangup) {
         reading = true;
         try {
-            if (!readLoop()) {
+            if (!readLoop(hangup)) {
                 return;
             }
         } finally {
@@ -957,8 +975,16 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
     }
 
     /** Reads and parses until the socket is empty or the budget is spent. @return false if the connection faulted */
-    private boolean readLoop() {
-        for (int i = 0; i < READS_PER_EVENT && socket != null && !readPaused; i++) {
+    private boolean readLoop(boolean hangup) {
+        for (int i = 0; socket != null && !readPaused; i++) {
+            if (i == READS_PER_EVENT) {
+                // let the loop's other sockets run; level-triggered, the next poll reports what
+                // is still queued; edge-triggered, no event would, so this connection comes back
+                if (edge != 0) {
+                    scheduleContinuation();
+                }
+                break;
+            }
             if (!readBuf.hasRemaining()) {
                 // a handshake step that needs more than the buffer holds cannot happen (max 4.4 KiB)
                 badInput(messenger.counters().protocolErrors, "handshake step larger than the read buffer in " + phase);
@@ -984,9 +1010,10 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
             if (!process()) {
                 return false;
             }
-            if (n < room && shortReadEmpties) {
+            if (n < room && shortReadEmpties && !hangup) {
                 // a short read emptied the kernel socket: another read would only return EAGAIN
-                // (readiness is level-triggered, so bytes arriving meanwhile fire the next poll)
+                // (bytes arriving meanwhile are new readiness, reported by the next poll); after
+                // a hang-up, the end of stream gets no event of its own, so read on to it
                 break;
             }
         }
@@ -1106,12 +1133,56 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
             return;
         }
         int mask = readPaused ? EventMask.NONE : EventMask.READABLE;
-        // queued messages beyond the high-water mark: the next writable event encodes more
-        if (phase == Phase.CONNECTING_TCP || !outgoingBytes.isEmpty() || (phase == Phase.OPEN && !outQueue.isEmpty())) {
+        boolean moreToEncode = phase == Phase.OPEN && outgoingBytes.isEmpty() && !outQueue.isEmpty();
+        if (phase == Phase.CONNECTING_TCP || !outgoingBytes.isEmpty()) {
             mask |= EventMask.WRITABLE;
+        } else if (moreToEncode) {
+            // queued messages beyond the high-water mark and the socket took everything encoded:
+            // level-triggered, the next writable event encodes more; edge-triggered, no such event
+            // comes (nothing filled the socket), so a continuation does
+            if (edge == 0) {
+                mask |= EventMask.WRITABLE;
+            } else {
+                scheduleContinuation();
+            }
+        }
+        if (mask != EventMask.NONE) {
+            mask |= edge;
         }
         if (fileEvent.mask() != mask) {
             fileEvent.setMask(mask);
+        }
+    }
+
+    /** Reads stop at a short read, with edge-triggered readiness, where the socket allows it. */
+    private void readStyleOf(ConnectedSocket s) {
+        shortReadEmpties = s.shortReadDrains();
+        edge = shortReadEmpties ? EventMask.EDGE_TRIGGERED : 0;
+    }
+
+    /**
+     * Runs {@link #continueIo} after the loop's other pending events; at most one pending per
+     * socket. Allocates (rare: a spent read budget, encoding past the high-water mark).
+     */
+    private void scheduleContinuation() {
+        ConnectedSocket s = socket;
+        if (s != null && continuationSocket != s) {
+            continuationSocket = s;
+            EventCenter c = center;
+            c.execute(() -> continueIo(c, s));
+        }
+    }
+
+    /** A readiness event the kernel will not send (edge-triggered): read and write what is left. */
+    private void continueIo(EventCenter scheduledOn, ConnectedSocket scheduledFor) {
+        if (center != scheduledOn || socket != scheduledFor) {
+            // moved to another loop or reconnected: the new registration was polled afresh
+            return;
+        }
+        continuationSocket = null;
+        if (phase != Phase.CLOSED) {
+            // HANGUP: whether the peer hung up is not known here, so read until EAGAIN
+            onFileEvent(EventMask.ALL | EventMask.HANGUP);
         }
     }
 

@@ -11,6 +11,7 @@ import io.ferry.api.msgr.EntityName;
 import io.ferry.api.msgr.Message;
 import io.ferry.api.msgr.Policy;
 import io.ferry.api.net.Errno;
+import io.ferry.api.net.SocketOptions;
 import io.ferry.messenger.testing.Inbox;
 import io.ferry.messenger.testing.PosixStack;
 import io.ferry.testkit.EventLoops;
@@ -497,5 +498,49 @@ class MessengerPosixTest {
         }
         good.send(message(2, Message.PRIORITY_DEFAULT));
         assertEquals(2, inbox.next(WAIT).tid(), "the good connection is unaffected");
+    }
+
+    /**
+     * Posix sessions are edge-triggered: no event comes for bytes a connection stopped short of.
+     * 48 messages of 64 KiB queued at once, with 4 MiB socket buffers: the sender encodes up to
+     * its 512 KiB high-water mark, the kernel takes all of it, and only the connection itself can
+     * encode the rest; the receiver finds more than its 16 reads of 64 KiB per event. Both must
+     * come back on their own (a continuation), in order, nothing lost.
+     */
+    @Test
+    void edgeTriggeredSessionsShouldFinishWhatTheyStopShortOf() throws Exception {
+        SocketOptions big = new SocketOptions(true, 4 << 20, 4 << 20, false, true, 512);
+        MessengerSettings s = MessengerSettings.defaults("server", EntityName.osd(0));
+        AsyncMessenger server = messenger("server", EntityName.osd(0), withSocketOptions(s, big));
+        Inbox inbox = new Inbox(TYPE_TEST);
+        server.addDispatcher(inbox);
+        EntityAddress addr = server.bind(LOOPBACK);
+        AsyncMessenger client = messenger("client", EntityName.osd(1),
+                withSocketOptions(MessengerSettings.defaults("client", EntityName.osd(1)), big));
+        Connection c = client.connect(addr, EntityName.TYPE_OSD, Policy.losslessPeer());
+        int count = 48;
+        byte[] data = new byte[64 * 1024];
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < count; i++) {
+                data[0] = (byte) i;
+                c.send(new Message(TYPE_TEST, BufferList.wrap(new byte[] {(byte) round}), new BufferList(),
+                        BufferList.wrap(data.clone())).tid(i));
+            }
+            for (int i = 0; i < count; i++) {
+                Inbox.Received r = inbox.next(WAIT);
+                assertEquals(i, r.tid(), "message " + i + " of round " + round + " in order");
+                assertEquals(round, r.front()[0]);
+                assertEquals(64 * 1024, r.data().length);
+                assertEquals((byte) i, r.data()[0]);
+            }
+        }
+        EventLoops.awaitCondition(() -> c.unackedMessages() == 0, WAIT, "everything acknowledged");
+        assertEquals(0, inbox.messages.size(), "no duplicates");
+    }
+
+    private static MessengerSettings withSocketOptions(MessengerSettings s, SocketOptions o) {
+        return new MessengerSettings(s.name(), s.myName(), s.nonce(), s.maxMessageBytes(), s.throttleMessages(),
+                s.throttleBytes(), s.keepaliveIntervalNanos(), s.keepaliveTimeoutNanos(), s.connectTimeoutNanos(),
+                s.initialBackoffNanos(), s.maxBackoffNanos(), s.protocolVersionOverride(), o, s.crcData());
     }
 }

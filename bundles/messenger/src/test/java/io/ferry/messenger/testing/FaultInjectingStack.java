@@ -224,6 +224,15 @@ public final class FaultInjectingStack implements NetworkStack {
             return broken ? -Errno.ECONNRESET : c;
         }
 
+        /**
+         * A read cut short at the break point leaves bytes in the kernel that no new readiness
+         * announces: such a socket must be read until -EAGAIN, level-triggered.
+         */
+        @Override
+        public boolean shortReadDrains() {
+            return readBudget < 0 && s.shortReadDrains();
+        }
+
         @Override
         public int read(ByteBuffer dst) {
             if (broken) {

@@ -40,6 +40,11 @@ class ForwardingConnectedSocket implements ConnectedSocket {
     }
 
     @Override
+    public boolean shortReadDrains() {
+        return s.shortReadDrains();
+    }
+
+    @Override
     public long send(BufferList data, boolean more) {
         return s.send(data, more);
     }
