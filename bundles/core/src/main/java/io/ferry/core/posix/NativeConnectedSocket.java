@@ -166,10 +166,19 @@ public final class NativeConnectedSocket extends StackSocket implements Connecte
     }
 
     /**
+     * Direct segments up to this size are copied into the scratch area with the heap segments
+     * around them instead of getting an iovec of their own: a message of small sections (a
+     * header, a 64-byte payload, a footer) then goes out as one plain {@code send}, which costs
+     * the kernel less than importing and walking an iovec array.
+     */
+    static final int SMALL_DIRECT_COPY = 1024;
+
+    /**
      * Gathering write: {@code sendmsg(MSG_NOSIGNAL)} over up to {@value NativeScratch#IOV_BATCH}
-     * segments per call, repeated while the kernel takes whole batches. Direct segments are
-     * passed by address; heap segments are copied to the thread's scratch area first, consecutive
-     * ones into one iovec; a batch of one iovec is a plain {@code send}. Batches
+     * segments per call, repeated while the kernel takes whole batches. Direct segments larger
+     * than {@value #SMALL_DIRECT_COPY} bytes are passed by address; heap segments and small direct
+     * ones are copied to the thread's scratch area first, consecutive ones into one iovec; a batch
+     * of one iovec is a plain {@code send}. Batches
      * followed by more data, and the last one when {@code more} is set, carry {@code MSG_MORE}.
      * What the kernel took is consumed from {@code data}.
      *
@@ -193,7 +202,7 @@ public final class NativeConnectedSocket extends StackSocket implements Connecte
             int iovecs = 0;
             long batch = 0;
             int copied = 0;
-            // heap segments copied back to back into the scratch area share one iovec
+            // heap (and small direct) segments copied back to back into the scratch area share one iovec
             int copyIov = -1;
             int copyIovStart = 0;
             long firstBase = 0;
@@ -203,7 +212,7 @@ public final class NativeConnectedSocket extends StackSocket implements Connecte
                 if (length == 0) {
                     continue;
                 }
-                if (segment.isDirect()) {
+                if (segment.isDirect() && length > SMALL_DIRECT_COPY) {
                     long base = NativeBuffers.address(segment) + segment.position();
                     if (iovecs == 0) {
                         firstBase = base;
