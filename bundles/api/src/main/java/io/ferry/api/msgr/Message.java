@@ -1,8 +1,10 @@
 package io.ferry.api.msgr;
 
 import io.ferry.api.buffer.BufferList;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
 
 /**
  * A message (Ceph's {@code Message}): a type, a priority, a transaction id and three payload
@@ -32,7 +34,17 @@ public final class Message {
     /** {@code CEPH_MSG_PING}: a monitor answers it with a ping whose front is a JSON health report. */
     public static final int TYPE_PING = 0x02;
 
-    private static final Runnable RELEASED = () -> { };
+    /** In {@link #releaseHook} once released. */
+    private static final Object RELEASED = new Object();
+    private static final VarHandle RELEASE_HOOK;
+
+    static {
+        try {
+            RELEASE_HOOK = MethodHandles.lookup().findVarHandle(Message.class, "releaseHook", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final int type;
     private int priority = PRIORITY_DEFAULT;
@@ -45,7 +57,10 @@ public final class Message {
     private final BufferList front;
     private final BufferList middle;
     private final BufferList data;
-    private final AtomicReference<Runnable> releaseHook = new AtomicReference<>(null);
+    /** null, a {@link Runnable}, a {@link LongConsumer} (given {@link #releaseValue}), or {@link #RELEASED}. */
+    private volatile Object releaseHook;
+    /** The value a {@link LongConsumer} hook is given; written before the hook is published. */
+    private long releaseValue;
 
     /** A message of {@code type} with empty sections. */
     public Message(int type) {
@@ -162,16 +177,39 @@ public final class Message {
      * @return false if the message was already released (the hook is not kept)
      */
     public boolean onRelease(Runnable hook) {
-        Runnable current = releaseHook.get();
-        if (current == RELEASED) {
-            return false;
+        return setReleaseHook(Objects.requireNonNull(hook), 0);
+    }
+
+    /**
+     * For messenger implementations: as {@link #onRelease(Runnable)}, with a hook that is handed
+     * {@code value} (for example the payload bytes to give back to a throttle), so one hook object
+     * can serve every message instead of a capturing lambda per message.
+     *
+     * @return false if the message was already released (the hook is not kept)
+     * @since 1.1
+     */
+    public boolean onRelease(LongConsumer hook, long value) {
+        return setReleaseHook(Objects.requireNonNull(hook), value);
+    }
+
+    private boolean setReleaseHook(Object hook, long value) {
+        while (true) {
+            Object current = releaseHook;
+            if (current == RELEASED) {
+                return false;
+            }
+            // the message is used by one thread at a time: no other onRelease races this store,
+            // only a release() from another thread, which the CAS below orders against
+            releaseValue = value;
+            if (RELEASE_HOOK.compareAndSet(this, current, hook)) {
+                return true;
+            }
         }
-        return releaseHook.compareAndSet(current, Objects.requireNonNull(hook)) || onRelease(hook);
     }
 
     /** @return true once {@link #release()} ran. */
     public boolean isReleased() {
-        return releaseHook.get() == RELEASED;
+        return releaseHook == RELEASED;
     }
 
     /**
@@ -180,15 +218,17 @@ public final class Message {
      * @return true if this call released the message
      */
     public boolean release() {
-        Runnable hook = releaseHook.getAndSet(RELEASED);
+        Object hook = RELEASE_HOOK.getAndSet(this, RELEASED);
         if (hook == RELEASED) {
             return false;
         }
         front.clear();
         middle.clear();
         data.clear();
-        if (hook != null) {
-            hook.run();
+        if (hook instanceof LongConsumer c) {
+            c.accept(releaseValue);
+        } else if (hook != null) {
+            ((Runnable) hook).run();
         }
         return true;
     }

@@ -10,5 +10,5 @@
  * {@link io.ferry.api.msgr.Message#release()}, which returns their bytes to the receive throttle.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.ferry.api.msgr;

@@ -857,7 +857,7 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
     public void onMessage(Message m) {
         long size = m.payloadLength();
         Throttle throttle = messenger.throttle();
-        m.onRelease(() -> throttle.release(size));
+        m.onRelease(throttle.releaser(), size);
         if (m.seq() <= inSeq) {
             LOG.debug("{}: discarding old message seq {} <= in_seq {}", this, m.seq(), inSeq);
             messenger.counters().oldDiscarded.increment();
@@ -896,10 +896,21 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
             FrameWriter.writeKeepalive2(outgoingBytes, true, keepaliveAckSec, keepaliveAckNsec);
         }
         EntityName me = messenger.myName();
-        while (outgoingBytes.length() < OUTGOING_HIGH_WATER && !outQueue.isEmpty()) {
+        while (outgoingBytes.length() < OUTGOING_HIGH_WATER && queuedCount > 0) {
             Map.Entry<Integer, ArrayDeque<Message>> highest = outQueue.lastEntry();
-            Message m = highest.getValue().pollFirst();
-            if (highest.getValue().isEmpty()) {
+            if (highest == null) {
+                break;
+            }
+            ArrayDeque<Message> q = highest.getValue();
+            Message m = q.pollFirst();
+            if (m == null) {
+                // an emptied queue kept for its priority's next message; a lower one holds the rest
+                spareQueue = outQueue.remove(highest.getKey());
+                continue;
+            }
+            if (q.isEmpty() && outQueue.size() > 1) {
+                // a lone queue stays in the map: the next message of the same priority (the usual
+                // case) finds it there and costs the map no new entry
                 spareQueue = outQueue.remove(highest.getKey());
             }
             QUEUED_COUNT.setRelease(this, queuedCount - 1);
@@ -952,7 +963,7 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
         }
         if ((ready & EventMask.WRITABLE) != 0) {
             flush();
-            if (phase == Phase.OPEN && outgoingBytes.isEmpty() && (!outQueue.isEmpty() || inSeq > ackedInSeq)) {
+            if (phase == Phase.OPEN && outgoingBytes.isEmpty() && (queuedCount > 0 || inSeq > ackedInSeq)) {
                 writeQueued();
             }
         }
@@ -1133,7 +1144,7 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
             return;
         }
         int mask = readPaused ? EventMask.NONE : EventMask.READABLE;
-        boolean moreToEncode = phase == Phase.OPEN && outgoingBytes.isEmpty() && !outQueue.isEmpty();
+        boolean moreToEncode = phase == Phase.OPEN && outgoingBytes.isEmpty() && queuedCount > 0;
         if (phase == Phase.CONNECTING_TCP || !outgoingBytes.isEmpty()) {
             mask |= EventMask.WRITABLE;
         } else if (moreToEncode) {

@@ -1,6 +1,7 @@
 package io.ferry.messenger.internal;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * Counts received messages and payload bytes that dispatchers hold (Ceph's dispatch throttler and
@@ -13,6 +14,8 @@ final class Throttle {
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong refusals = new AtomicLong();
+    /** {@link #release} as a message's release hook: one object for every message. */
+    private final LongConsumer releaser = this::release;
 
     Throttle(long maxMessages, long maxBytes) {
         this.maxMessages = maxMessages;
@@ -45,6 +48,11 @@ final class Throttle {
                 return true;
             }
         }
+    }
+
+    /** @return a hook for {@link io.ferry.api.msgr.Message#onRelease(LongConsumer, long)} that calls {@link #release} */
+    LongConsumer releaser() {
+        return releaser;
     }
 
     void release(long size) {

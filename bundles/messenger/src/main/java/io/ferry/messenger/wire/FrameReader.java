@@ -74,9 +74,9 @@ public final class FrameReader {
     private State state = State.TAG;
     private int need;
     private int have;
-    /** One array per message holding front, middle and data back to back. */
+    /** One array per message holding front, middle and data back to back, unless {@link #pooled} does. */
     private byte[] payload;
-    /** The recycled owner of {@link #payload} for mid-sized messages, else null. */
+    /** For mid-sized messages: the recycled (direct) buffer holding the sections instead of {@link #payload}, else null. */
     private PayloadCache.Payload pooled;
     private final PayloadCache payloadCache = new PayloadCache();
     private int frontLen;
@@ -262,7 +262,6 @@ public final class FrameReader {
                     dataLen = (int) header.dataLen();
                     if (PayloadCache.fits(total)) {
                         pooled = payloadCache.take((int) total);
-                        payload = pooled.bytes;
                     } else {
                         payload = new byte[(int) total];
                     }
@@ -316,14 +315,13 @@ public final class FrameReader {
         int frontCrc = scratchBuf.getInt(f + MessageFooter.FRONT_CRC_OFFSET);
         int middleCrc = scratchBuf.getInt(f + MessageFooter.MIDDLE_CRC_OFFSET);
         int dataCrc = scratchBuf.getInt(f + MessageFooter.DATA_CRC_OFFSET);
-        if (Crc32c.compute(0, payload, 0, frontLen) != frontCrc) {
+        if (sectionCrc(0, frontLen) != frontCrc) {
             return fail(ErrorKind.CRC, "bad front crc (" + header + ")");
         }
-        if (Crc32c.compute(0, payload, frontLen, middleLen) != middleCrc) {
+        if (sectionCrc(frontLen, middleLen) != middleCrc) {
             return fail(ErrorKind.CRC, "bad middle crc (" + header + ")");
         }
-        if (checkDataCrc && (flags & Msgr.FOOTER_NOCRC) == 0
-                && Crc32c.compute(0, payload, frontLen + middleLen, dataLen) != dataCrc) {
+        if (checkDataCrc && (flags & Msgr.FOOTER_NOCRC) == 0 && sectionCrc(frontLen + middleLen, dataLen) != dataCrc) {
             return fail(ErrorKind.CRC, "bad data crc (" + header + ")");
         }
         Message m = new Message(header.type(), section(0, frontLen), section(frontLen, middleLen),
@@ -353,7 +351,12 @@ public final class FrameReader {
         return last;
     }
 
-    /** A section of {@link #payload}: a view owned by the recycled payload, or by the collector. */
+    /** @return the crc32c of a section of the message being read */
+    private int sectionCrc(int offset, int length) {
+        return pooled != null ? Crc32c.update(0, pooled.buffer, offset, length) : Crc32c.compute(0, payload, offset, length);
+    }
+
+    /** A section of the message: a view owned by the recycled payload, or of {@link #payload}, owned by the collector. */
     private BufferList section(int offset, int length) {
         BufferList list = new BufferList();
         if (length > 0) {
@@ -395,7 +398,12 @@ public final class FrameReader {
 
     private boolean fillSection(ByteBuffer in, int offset, int length) {
         int take = Math.min(length - sectionFill, in.remaining());
-        in.get(payload, offset + sectionFill, take);
+        if (pooled != null) {
+            pooled.buffer.put(offset + sectionFill, in, in.position(), take);
+            in.position(in.position() + take);
+        } else {
+            in.get(payload, offset + sectionFill, take);
+        }
         sectionFill += take;
         if (sectionFill < length) {
             return false;

@@ -7,11 +7,12 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * Reuses the arrays that received messages' sections live in, for one {@link FrameReader}. A
+ * Reuses the buffers that received messages' sections live in, for one {@link FrameReader}. A
  * fresh array per message costs zeroing and, worse, writes to cold memory (each message lands in
- * cache lines the CPU has not held before); a recycled one is still in cache. Messages of
- * {@value #MIN_SIZE} B to {@value #MAX_SIZE} B take a {@link Payload} from here; smaller and larger
- * ones get a new array as before.
+ * cache lines the CPU has not held before); a recycled buffer is still in cache. Messages of
+ * {@value #MIN_SIZE} B to {@value #MAX_SIZE} B take a {@link Payload} from here, a direct buffer, so
+ * that a section sent on (an echo, a forward) is written to a kernel socket by address instead of
+ * being copied to native memory first; smaller and larger ones get a new heap array.
  *
  * <p><b>Lifetime:</b> a {@link Payload} is the {@link ReferenceCounted} owner of every section
  * view cut from it, so it comes back only when every {@link io.ferry.api.buffer.BufferList}
@@ -19,8 +20,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * to, such as an echoed reply, released too). A caller that keeps a bare {@link ByteBuffer} taken
  * from a section after releasing the message must copy it first (as for any pooled buffer).
  *
- * <p><b>Bounded:</b> at most {@value #SLOTS_PER_CLASS} arrays per power-of-two size class are
- * kept (under 64 KiB per reader); a payload coming back to a full class is left to the collector.
+ * <p><b>Bounded:</b> at most {@value #SLOTS_PER_CLASS} buffers per power-of-two size class are
+ * kept (under 64 KiB per reader); a payload coming back to a full class is left to the collector
+ * (direct memory freed by its cleaner).
  *
  * <p><b>Threading:</b> {@link #take} on the reader's thread; payloads may be released (and so
  * come back) on any thread.
@@ -52,7 +54,7 @@ final class PayloadCache {
                 return p;
             }
         }
-        return new Payload(this, new byte[MIN_SIZE << sizeClass], sizeClass);
+        return new Payload(this, ByteBuffer.allocateDirect(MIN_SIZE << sizeClass), sizeClass);
     }
 
     private void recycle(Payload p) {
@@ -91,19 +93,20 @@ final class PayloadCache {
             }
         }
 
-        final byte[] bytes;
+        /** Direct: a section echoed or forwarded goes to a kernel socket by address, not copied again. */
+        final ByteBuffer buffer;
         private final PayloadCache cache;
         private final int sizeClass;
-        /** A window over {@link #bytes} for appending views (the list takes its own slice); reader thread. */
+        /** A window over {@link #buffer} for appending views (the list takes its own slice); reader thread. */
         private final ByteBuffer window;
         @SuppressWarnings("unused") // through REFS
         private volatile int refs = 1;
 
-        Payload(PayloadCache cache, byte[] bytes, int sizeClass) {
+        Payload(PayloadCache cache, ByteBuffer buffer, int sizeClass) {
             this.cache = cache;
-            this.bytes = bytes;
+            this.buffer = buffer;
             this.sizeClass = sizeClass;
-            this.window = ByteBuffer.wrap(bytes);
+            this.window = buffer.duplicate();
         }
 
         /** @return a window over {@code length} bytes from {@code offset}, valid until the next call (reader thread) */
