@@ -8,6 +8,7 @@ import io.ferry.api.net.ServerSocket;
 import io.ferry.api.net.SocketOptions;
 import io.ferry.core.event.EventLoopWorker;
 import io.ferry.core.event.EventLoopWorkerPool;
+import io.ferry.core.jni.NativeIo;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -58,8 +59,8 @@ public final class PosixNetworkStack implements NetworkStack {
         EventLoopWorkerPool started = EventLoopWorkerPool.start(threadPrefix, workerCount, driverFactory);
         pool = started;
         workers = started.eventLoopWorkers();
-        LOG.info("posix stack started: {} workers on {} with {} sockets", workerCount, driverFactory.name(),
-                sockets.name());
+        LOG.info("posix stack started: {} workers on {} with {} sockets, system calls through {}", workerCount,
+                driverFactory.name(), sockets.name(), nativeCalls());
     }
 
     /**
@@ -84,6 +85,17 @@ public final class PosixNetworkStack implements NetworkStack {
     /** @return the number of open sockets (listeners and connections). */
     public int openSockets() {
         return tracker.size();
+    }
+
+    /**
+     * @return how the data path's system calls are made: {@code jni} (Ferry's library) or
+     *     {@code jna (why)}; {@code jdk} with the NIO socket provider
+     */
+    public String nativeCalls() {
+        if (!NativeSocketProvider.NAME.equals(sockets.name())) {
+            return "jdk";
+        }
+        return NativeIo.usesJni() ? NativeIo.implementation() : NativeIo.implementation() + " (" + NativeIo.jniUnavailableReason() + ")";
     }
 
     /** @return the socket provider's name ({@code native} or {@code nio}). */

@@ -71,6 +71,12 @@ final class PosixStackMBeanRegistration implements PosixStackMXBean {
     }
 
     @Override
+    public String getNativeCalls() {
+        PosixNetworkStack s = stack.get();
+        return s == null ? "" : s.nativeCalls();
+    }
+
+    @Override
     public int getWorkerCount() {
         return workers().size();
     }

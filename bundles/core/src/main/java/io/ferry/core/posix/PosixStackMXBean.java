@@ -12,6 +12,9 @@ public interface PosixStackMXBean {
     /** @return the socket provider ({@code native} or {@code nio}). */
     String getSocketProvider();
 
+    /** @return how the data path's system calls are made: {@code jni}, {@code jna (why)} or {@code jdk}. */
+    String getNativeCalls();
+
     /** @return the number of worker threads. */
     int getWorkerCount();
 

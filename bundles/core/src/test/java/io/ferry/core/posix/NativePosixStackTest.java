@@ -31,6 +31,7 @@ class NativePosixStackTest {
         PosixNetworkStack stack = new PosixNetworkStack("native-stack-test", new EpollDriverFactory(), 2);
         stack.start();
         assertEquals("native", stack.socketProviderName());
+        assertTrue(stack.nativeCalls().startsWith(io.ferry.core.jni.NativeIo.implementation()), stack.nativeCalls());
         assertEquals("epoll", stack.driverName());
 
         ServerSocket listener = stack.listen(NativeSocketFixture.loopback(), SocketOptions.DEFAULT, null);

@@ -29,6 +29,7 @@ class PosixStackMBeanTest {
             assertEquals(3, server.getAttribute(name, "WorkerCount"));
             assertEquals("nio", server.getAttribute(name, "Driver"));
             assertEquals("nio", server.getAttribute(name, "SocketProvider"));
+            assertEquals("jdk", server.getAttribute(name, "NativeCalls"), "NIO channels: the JDK makes the calls");
             assertArrayEquals(new int[] {0, 0, 0}, (int[]) server.getAttribute(name, "WorkerLoads"));
             assertEquals(0, server.getAttribute(name, "OpenSockets"));
             assertEquals(0L, server.getAttribute(name, "HandlerFailures"));

@@ -118,11 +118,23 @@ public final class Crc32c {
         return crc;
     }
 
+    /**
+     * Feeds {@code len} bytes from {@code offset}. A direct buffer's window is moved for the call
+     * and put back (no duplicate allocated per call): the caller's thread is the only one using
+     * that buffer object, as for any section of a message.
+     */
     private static void feed(CRC32C jdk, ByteBuffer buf, int offset, int len) {
         if (buf.hasArray()) {
             jdk.update(buf.array(), buf.arrayOffset() + offset, len);
-        } else {
-            jdk.update(buf.duplicate().limit(offset + len).position(offset));
+            return;
+        }
+        int position = buf.position();
+        int limit = buf.limit();
+        try {
+            buf.limit(offset + len).position(offset);
+            jdk.update(buf);
+        } finally {
+            buf.limit(limit).position(position);
         }
     }
 
