@@ -21,6 +21,13 @@
 #define FERRY_IO_ABI 1
 #define PTR(address) ((void *) (intptr_t) (address))
 #define RESULT(n) ((n) < 0 ? -(jlong) errno : (jlong) (n))
+/* The body of a read or write call: repeat while interrupted, answer n or -errno. */
+#define RETURN_RETRYING_EINTR(call) \
+    ssize_t n; \
+    do { \
+        n = (call); \
+    } while (n < 0 && errno == EINTR); \
+    return RESULT(n)
 
 JNIEXPORT jint JNICALL Java_io_ferry_core_jni_NativeIo_abi0(JNIEnv *env, jclass cls) {
     return FERRY_IO_ABI;
@@ -28,37 +35,21 @@ JNIEXPORT jint JNICALL Java_io_ferry_core_jni_NativeIo_abi0(JNIEnv *env, jclass 
 
 JNIEXPORT jlong JNICALL Java_io_ferry_core_jni_NativeIo_recv0(JNIEnv *env, jclass cls, jint fd, jlong buf, jlong len,
         jint flags) {
-    ssize_t n;
-    do {
-        n = recv(fd, PTR(buf), (size_t) len, flags);
-    } while (n < 0 && errno == EINTR);
-    return RESULT(n);
+    RETURN_RETRYING_EINTR(recv(fd, PTR(buf), (size_t) len, flags));
 }
 
 JNIEXPORT jlong JNICALL Java_io_ferry_core_jni_NativeIo_send0(JNIEnv *env, jclass cls, jint fd, jlong buf, jlong len,
         jint flags) {
-    ssize_t n;
-    do {
-        n = send(fd, PTR(buf), (size_t) len, flags);
-    } while (n < 0 && errno == EINTR);
-    return RESULT(n);
+    RETURN_RETRYING_EINTR(send(fd, PTR(buf), (size_t) len, flags));
 }
 
 JNIEXPORT jlong JNICALL Java_io_ferry_core_jni_NativeIo_sendmsg0(JNIEnv *env, jclass cls, jint fd, jlong msghdr,
         jint flags) {
-    ssize_t n;
-    do {
-        n = sendmsg(fd, (const struct msghdr *) PTR(msghdr), flags);
-    } while (n < 0 && errno == EINTR);
-    return RESULT(n);
+    RETURN_RETRYING_EINTR(sendmsg(fd, (const struct msghdr *) PTR(msghdr), flags));
 }
 
 JNIEXPORT jlong JNICALL Java_io_ferry_core_jni_NativeIo_write0(JNIEnv *env, jclass cls, jint fd, jlong buf, jlong len) {
-    ssize_t n;
-    do {
-        n = write(fd, PTR(buf), (size_t) len);
-    } while (n < 0 && errno == EINTR);
-    return RESULT(n);
+    RETURN_RETRYING_EINTR(write(fd, PTR(buf), (size_t) len));
 }
 
 JNIEXPORT jint JNICALL Java_io_ferry_core_jni_NativeIo_epollWait0(JNIEnv *env, jclass cls, jint epfd, jlong events,

@@ -11,6 +11,7 @@ import io.ferry.api.event.EventDriverFactory;
 import io.ferry.api.net.Errno;
 import io.ferry.api.net.NetworkStack;
 import io.ferry.api.net.ServerSocket;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import javax.inject.Inject;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -86,6 +89,7 @@ public class CoreInFelixIT {
         assertEquals("posix", stack.type());
         assertTrue("the stack's driver " + stack.driverName() + " is one of " + names, names.contains(stack.driverName()));
         assertTrue("workers", stack.workers().size() >= 1);
+        assertSystemCallsThroughJni(stack);
     }
 
     @Test
@@ -128,6 +132,20 @@ public class CoreInFelixIT {
                 () -> workerThreads().size() == workerThreadsBefore);
 
         assertEchoes(after, "hello after the restart");
+        assertSystemCallsThroughJni(after);
+    }
+
+    /**
+     * On epoll, the data path's system calls go through the JNI library the core bundle carries,
+     * loaded from inside the framework (not JNA's fallback); with NIO the JDK makes them.
+     */
+    private void assertSystemCallsThroughJni(NetworkStack stack) throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName("io.ferry:type=NetworkStack,name=posix");
+        waitUntil("the posix stack's MBean", () -> server.isRegistered(name));
+        String calls = String.valueOf(server.getAttribute(name, "NativeCalls"));
+        assertEquals("system calls of the posix stack on " + stack.driverName(),
+                "epoll".equals(stack.driverName()) ? "jni" : "jdk", calls);
     }
 
     private static void assertEchoes(NetworkStack stack, String text) throws Exception {
