@@ -4,12 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ferry.api.event.EventCenter;
+import io.ferry.api.event.EventMask;
+import io.ferry.api.event.FileEvent;
+import io.ferry.api.event.Worker;
+import io.ferry.api.net.ConnectedSocket;
+import io.ferry.api.net.ServerSocket;
+import io.ferry.api.net.SocketOptions;
 import io.ferry.core.epoll.EpollDriverFactory;
 import io.ferry.core.event.EventLoopWorkerPool;
 import io.ferry.netstack.shm.server.ShmControlServer;
+import io.ferry.testkit.EventLoops;
 import io.ferry.unix.Unix;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -61,5 +72,33 @@ final class RunningShmStack implements BeforeEachCallback, AfterEachCallback {
                 dir = null;
             }
         }
+    }
+
+    /**
+     * Accepts one connection on {@code listener}'s loop (a readable event that cancels itself
+     * after the first accept) and completes with it, or with the accept's failure. Any thread.
+     *
+     * @param target the worker the accepted socket goes to, or null for the listener's
+     * @param bound how long to wait for the event's registration on the loop
+     */
+    static CompletableFuture<ConnectedSocket> acceptOne(ServerSocket listener, SocketOptions options, Worker target,
+            Duration bound) throws Exception {
+        CompletableFuture<ConnectedSocket> accepted = new CompletableFuture<>();
+        EventCenter loop = listener.worker().center();
+        EventLoops.runAndWait(loop, () -> {
+            FileEvent[] e = new FileEvent[1];
+            e[0] = loop.createFileEvent(listener, EventMask.READABLE, m -> {
+                try {
+                    ConnectedSocket s = listener.accept(options, target);
+                    if (s != null) {
+                        e[0].cancel();
+                        accepted.complete(s);
+                    }
+                } catch (IOException x) {
+                    accepted.completeExceptionally(x);
+                }
+            });
+        }, bound);
+        return accepted;
     }
 }

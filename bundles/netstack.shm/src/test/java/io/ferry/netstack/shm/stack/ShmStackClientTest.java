@@ -47,33 +47,13 @@ class ShmStackClientTest {
         stack = running.stack();
     }
 
-    /** Accepts one connection on the listener's loop and completes with it. */
-    private CompletableFuture<ConnectedSocket> acceptOne(ServerSocket listener) throws Exception {
-        CompletableFuture<ConnectedSocket> f = new CompletableFuture<>();
-        EventCenter loop = listener.worker().center();
-        EventLoops.runAndWait(loop, () -> {
-            FileEvent[] e = new FileEvent[1];
-            e[0] = loop.createFileEvent(listener, EventMask.READABLE, m -> {
-                try {
-                    ConnectedSocket s = listener.accept(SocketOptions.DEFAULT, null);
-                    if (s != null) {
-                        e[0].cancel();
-                        f.complete(s);
-                    }
-                } catch (java.io.IOException x) {
-                    f.completeExceptionally(x);
-                }
-            });
-        }, BOUND);
-        return f;
-    }
 
     @Test
     void aClientProcessAndANodeServiceExchangeBytesBothWays() throws Exception {
         int mappings = SharedMemory.liveMappings();
         ServerSocket listener = stack.listen(ShmAddress.of("echo"), SocketOptions.DEFAULT, null);
         assertEquals(ShmAddress.of("node/echo"), listener.localAddress());
-        CompletableFuture<ConnectedSocket> accepted = acceptOne(listener);
+        CompletableFuture<ConnectedSocket> accepted = RunningShmStack.acceptOne(listener, SocketOptions.DEFAULT, null, BOUND);
         try (ShmClient client = ShmClient.connect(stack.server().socketPath(), TIMEOUT)) {
             ShmSocket socket = client.connect("node/echo");
             ConnectedSocket node = EventLoops.await(accepted, BOUND, "accepting the client");
@@ -143,7 +123,7 @@ class ShmStackClientTest {
     @Test
     void aClientWritingHostileIndexesLosesOnlyThatChannel() throws Exception {
         ServerSocket listener = stack.listen(ShmAddress.of("node/hostile"), SocketOptions.DEFAULT, null);
-        CompletableFuture<ConnectedSocket> accepted = acceptOne(listener);
+        CompletableFuture<ConnectedSocket> accepted = RunningShmStack.acceptOne(listener, SocketOptions.DEFAULT, null, BOUND);
         try (ShmClient honest = ShmClient.connect(stack.server().socketPath(), TIMEOUT);
                 ShmClientConnection raw = ShmClientConnection.connect(stack.server().socketPath(), TIMEOUT)) {
             // The hostile client speaks the protocol by hand: CONNECT, then maps the channel itself.
@@ -188,7 +168,7 @@ class ShmStackClientTest {
             assertEquals(-Errno.EPROTO, EventLoops.callAndWait(loop, () -> node.read(ByteBuffer.allocate(8)), BOUND),
                     "sticky");
             // Nothing else is lost: the honest client and the server carry on.
-            CompletableFuture<ConnectedSocket> second = acceptOne(listener);
+            CompletableFuture<ConnectedSocket> second = RunningShmStack.acceptOne(listener, SocketOptions.DEFAULT, null, BOUND);
             ShmSocket ok = honest.connect("node/hostile");
             ConnectedSocket node2 = EventLoops.await(second, BOUND, "a second, honest connection");
             assertEquals(2, ok.write(ByteBuffer.wrap(new byte[] {1, 2})));

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ferry.api.event.EventCenter;
-import io.ferry.api.event.EventMask;
-import io.ferry.api.event.FileEvent;
 import io.ferry.api.net.ConnectedSocket;
 import io.ferry.api.net.Errno;
 import io.ferry.api.net.ServerSocket;
@@ -50,7 +48,7 @@ class ShmStackInetAddressTest {
         assertTrue(stack.server().nodeListener("node/inet/127.0.0.1:" + bound.getPort()) != null,
                 "registered under its documented name");
 
-        CompletableFuture<ConnectedSocket> accepted = acceptOne(listener);
+        CompletableFuture<ConnectedSocket> accepted = RunningShmStack.acceptOne(listener, SocketOptions.DEFAULT, null, BOUND);
         ConnectedSocket connector = stack.connect(bound, SocketOptions.DEFAULT, null);
         ConnectedSocket acceptor = EventLoops.await(accepted, BOUND, "accepting");
 
@@ -110,7 +108,7 @@ class ShmStackInetAddressTest {
     @Test
     void aWildcardListenerIsReachedThroughAnyAddressOfItsPort() throws Exception {
         ServerSocket listener = stack.listen(new InetSocketAddress("0.0.0.0", 7001), SocketOptions.DEFAULT, null);
-        CompletableFuture<ConnectedSocket> accepted = acceptOne(listener);
+        CompletableFuture<ConnectedSocket> accepted = RunningShmStack.acceptOne(listener, SocketOptions.DEFAULT, null, BOUND);
         ConnectedSocket connector = stack.connect(new InetSocketAddress("127.0.0.1", 7001), SocketOptions.DEFAULT, null);
         ConnectedSocket acceptor = EventLoops.await(accepted, BOUND, "accepting");
         writeAll(connector, new byte[] {42});
@@ -124,7 +122,7 @@ class ShmStackInetAddressTest {
     void shmAddressesKeepTheirNames() throws Exception {
         ServerSocket listener = stack.listen(ShmAddress.of("svc"), SocketOptions.DEFAULT, null);
         assertEquals(ShmAddress.of("node/svc"), listener.localAddress());
-        CompletableFuture<ConnectedSocket> accepted = acceptOne(listener);
+        CompletableFuture<ConnectedSocket> accepted = RunningShmStack.acceptOne(listener, SocketOptions.DEFAULT, null, BOUND);
         ConnectedSocket connector = stack.connect(listener.localAddress(), SocketOptions.DEFAULT, null);
         ConnectedSocket acceptor = EventLoops.await(accepted, BOUND, "accepting");
         assertInstanceOf(ShmAddress.class, connector.localAddress());
@@ -166,23 +164,4 @@ class ShmStackInetAddressTest {
         return got.toByteArray();
     }
 
-    private static CompletableFuture<ConnectedSocket> acceptOne(ServerSocket listener) throws Exception {
-        CompletableFuture<ConnectedSocket> f = new CompletableFuture<>();
-        EventCenter loop = listener.worker().center();
-        EventLoops.runAndWait(loop, () -> {
-            FileEvent[] e = new FileEvent[1];
-            e[0] = loop.createFileEvent(listener, EventMask.READABLE, m -> {
-                try {
-                    ConnectedSocket s = listener.accept(SocketOptions.DEFAULT, null);
-                    if (s != null) {
-                        e[0].cancel();
-                        f.complete(s);
-                    }
-                } catch (java.io.IOException x) {
-                    f.completeExceptionally(x);
-                }
-            });
-        }, BOUND);
-        return f;
-    }
 }

@@ -1,7 +1,6 @@
 package io.ferry.netstack.shm.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ferry.api.event.EventCenter;
 import io.ferry.api.event.EventMask;
@@ -46,22 +45,7 @@ class ShmStackShortWriteTest {
     @Test
     void aWriterBlockedByShortWritesIsAlwaysWokenAgain() throws Exception {
         ServerSocket listener = stack.listen(ShmAddress.ephemeral(), SocketOptions.DEFAULT, stack.workers().get(1));
-        CompletableFuture<ConnectedSocket> accepted = new CompletableFuture<>();
-        EventCenter listenLoop = listener.worker().center();
-        EventLoops.runAndWait(listenLoop, () -> {
-            FileEvent[] e = new FileEvent[1];
-            e[0] = listenLoop.createFileEvent(listener, EventMask.READABLE, m -> {
-                try {
-                    ConnectedSocket s = listener.accept(SocketOptions.DEFAULT, null);
-                    if (s != null) {
-                        e[0].cancel();
-                        accepted.complete(s);
-                    }
-                } catch (java.io.IOException x) {
-                    accepted.completeExceptionally(x);
-                }
-            });
-        }, BOUND);
+        CompletableFuture<ConnectedSocket> accepted = RunningShmStack.acceptOne(listener, SocketOptions.DEFAULT, null, BOUND);
         SocketOptions smallRing = SocketOptions.DEFAULT.withSendBufferSize(256);
         ConnectedSocket writer = stack.connect(listener.localAddress(), smallRing, stack.workers().get(0));
         ConnectedSocket reader = EventLoops.await(accepted, BOUND, "accepting");

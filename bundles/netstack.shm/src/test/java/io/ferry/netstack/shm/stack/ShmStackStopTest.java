@@ -1,11 +1,8 @@
 package io.ferry.netstack.shm.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ferry.api.event.EventCenter;
-import io.ferry.api.event.EventMask;
-import io.ferry.api.event.FileEvent;
 import io.ferry.api.net.ConnectedSocket;
 import io.ferry.api.net.Errno;
 import io.ferry.api.net.ServerSocket;
@@ -40,7 +37,7 @@ class ShmStackStopTest {
     @Test
     void aSocketWhosePeerClosesWhileTheStackStopsReportsShutdownNotEndOfStream() throws Exception {
         ServerSocket listener = stack.listen(ShmAddress.ephemeral(), SocketOptions.DEFAULT, null);
-        CompletableFuture<ConnectedSocket> accepted = acceptOne(listener);
+        CompletableFuture<ConnectedSocket> accepted = RunningShmStack.acceptOne(listener, SocketOptions.DEFAULT, null, BOUND);
         ConnectedSocket connector = stack.connect(listener.localAddress(), SocketOptions.DEFAULT, null);
         ConnectedSocket acceptor = EventLoops.await(accepted, BOUND, "accepting");
 
@@ -56,23 +53,4 @@ class ShmStackStopTest {
         listener.close();
     }
 
-    private static CompletableFuture<ConnectedSocket> acceptOne(ServerSocket listener) throws Exception {
-        CompletableFuture<ConnectedSocket> f = new CompletableFuture<>();
-        EventCenter loop = listener.worker().center();
-        EventLoops.runAndWait(loop, () -> {
-            FileEvent[] e = new FileEvent[1];
-            e[0] = loop.createFileEvent(listener, EventMask.READABLE, m -> {
-                try {
-                    ConnectedSocket s = listener.accept(SocketOptions.DEFAULT, null);
-                    if (s != null) {
-                        e[0].cancel();
-                        f.complete(s);
-                    }
-                } catch (java.io.IOException x) {
-                    f.completeExceptionally(x);
-                }
-            });
-        }, BOUND);
-        return f;
-    }
 }

@@ -57,28 +57,23 @@ class ShmStackSwallowedDoorbellTest {
     }
 
     /** A connected pair: [0] connected on {@code connectWorker}, [1] accepted on {@code acceptWorker}. */
-    private ConnectedSocket[] pair(Worker connectWorker, Worker acceptWorker, ServerSocket[] listenerOut) throws Exception {
+    /** A connected pair with small rings: the connecting end and the accepted one, and their listener. */
+    private record Pair(ConnectedSocket connected, ConnectedSocket accepted, ServerSocket listener) {
+        /** Closes each end on its own loop, then the listener. */
+        void close() throws Exception {
+            EventLoops.runAndWait(connected.worker().center(), connected::close, BOUND);
+            EventLoops.runAndWait(accepted.worker().center(), accepted::close, BOUND);
+            listener.close();
+        }
+    }
+
+    private Pair pair(Worker connectWorker, Worker acceptWorker) throws Exception {
         ServerSocket listener = stack.listen(ShmAddress.ephemeral(), SocketOptions.DEFAULT, acceptWorker);
-        listenerOut[0] = listener;
-        CompletableFuture<ConnectedSocket> accepted = new CompletableFuture<>();
-        EventCenter listenLoop = listener.worker().center();
-        EventLoops.runAndWait(listenLoop, () -> {
-            FileEvent[] e = new FileEvent[1];
-            e[0] = listenLoop.createFileEvent(listener, EventMask.READABLE, m -> {
-                try {
-                    ConnectedSocket s = listener.accept(SocketOptions.DEFAULT.withSendBufferSize(SMALL_RING), acceptWorker);
-                    if (s != null) {
-                        e[0].cancel();
-                        accepted.complete(s);
-                    }
-                } catch (java.io.IOException x) {
-                    accepted.completeExceptionally(x);
-                }
-            });
-        }, BOUND);
+        CompletableFuture<ConnectedSocket> accepted = RunningShmStack.acceptOne(listener,
+                SocketOptions.DEFAULT.withSendBufferSize(SMALL_RING), acceptWorker, BOUND);
         ConnectedSocket connected = stack.connect(listener.localAddress(),
                 SocketOptions.DEFAULT.withSendBufferSize(SMALL_RING), connectWorker);
-        return new ConnectedSocket[] {connected, EventLoops.await(accepted, BOUND, "accepting")};
+        return new Pair(connected, EventLoops.await(accepted, BOUND, "accepting"), listener);
     }
 
     private static boolean pollable(ConnectedSocket s, int events) {
@@ -88,10 +83,9 @@ class ShmStackSwallowedDoorbellTest {
     @Test
     void aWriteWhileUnwritableThatSucceedsLeavesTheSocketWritable() throws Exception {
         Worker w = stack.workers().get(0);
-        ServerSocket[] listener = new ServerSocket[1];
-        ConnectedSocket[] p = pair(w, w, listener);
-        ConnectedSocket writer = p[0];
-        ConnectedSocket reader = p[1];
+        Pair p = pair(w, w);
+        ConnectedSocket writer = p.connected();
+        ConnectedSocket reader = p.accepted();
         EventLoops.runAndWait(w.center(), () -> {
             ByteBuffer big = ByteBuffer.allocate(4 * SMALL_RING);
             int n = writer.write(big);
@@ -110,19 +104,16 @@ class ShmStackSwallowedDoorbellTest {
         }, BOUND);
         EventLoops.runAndWait(w.center(), () -> {
             assertTrue(pollable(writer, Unix.POLLOUT), "still writable after the loop ran its events");
-            writer.close();
-            reader.close();
         }, BOUND);
-        listener[0].close();
+        p.close();
     }
 
     @Test
     void aReadWhileUnreadableThatLeavesBytesBehindLeavesTheSocketReadable() throws Exception {
         Worker w = stack.workers().get(0);
-        ServerSocket[] listener = new ServerSocket[1];
-        ConnectedSocket[] p = pair(w, w, listener);
-        ConnectedSocket writer = p[0];
-        ConnectedSocket reader = p[1];
+        Pair p = pair(w, w);
+        ConnectedSocket writer = p.connected();
+        ConnectedSocket reader = p.accepted();
         EventLoops.runAndWait(w.center(), () -> {
             ByteBuffer dst = ByteBuffer.allocate(10);
             assertEquals(-Errno.EAGAIN, reader.read(dst));
@@ -140,19 +131,16 @@ class ShmStackSwallowedDoorbellTest {
             assertEquals(90, reader.read(rest));
             assertEquals(-Errno.EAGAIN, reader.read(rest));
             assertTrue(!pollable(reader, Unix.POLLIN), "nothing left: not readable");
-            writer.close();
-            reader.close();
         }, BOUND);
-        listener[0].close();
+        p.close();
     }
 
     @Test
     void aFirstReadBeforeAnyReadinessThatLeavesBytesBehindLeavesTheSocketReadable() throws Exception {
         Worker w = stack.workers().get(0);
-        ServerSocket[] listener = new ServerSocket[1];
-        ConnectedSocket[] p = pair(w, w, listener);
-        ConnectedSocket writer = p[0];
-        ConnectedSocket reader = p[1];
+        Pair p = pair(w, w);
+        ConnectedSocket writer = p.connected();
+        ConnectedSocket reader = p.accepted();
         EventLoops.runAndWait(w.center(), () -> {
             // A new end starts idle (announced, descriptor not readable): the first bytes ring it.
             assertTrue(!pollable(reader, Unix.POLLIN), "nothing sent yet: not readable");
@@ -164,10 +152,8 @@ class ShmStackSwallowedDoorbellTest {
         }, BOUND);
         EventLoops.runAndWait(w.center(), () -> {
             assertEquals(90, reader.read(ByteBuffer.allocate(200)));
-            writer.close();
-            reader.close();
         }, BOUND);
-        listener[0].close();
+        p.close();
     }
 
     /**
@@ -191,10 +177,9 @@ class ShmStackSwallowedDoorbellTest {
     }
 
     private void exchange(Worker first, Worker second) throws Exception {
-        ServerSocket[] listener = new ServerSocket[1];
-        ConnectedSocket[] p = pair(first, second, listener);
-        Peer a = new Peer(p[0], 1);
-        Peer b = new Peer(p[1], 7);
+        Pair p = pair(first, second);
+        Peer a = new Peer(p.connected(), 1);
+        Peer b = new Peer(p.accepted(), 7);
         a.start();
         b.start();
         try {
@@ -205,9 +190,7 @@ class ShmStackSwallowedDoorbellTest {
         }
         a.done.join();
         b.done.join();
-        EventLoops.runAndWait(a.socket.worker().center(), a.socket::close, BOUND);
-        EventLoops.runAndWait(b.socket.worker().center(), b.socket::close, BOUND);
-        listener[0].close();
+        p.close();
     }
 
     private static byte patternAt(long i, int seed) {
