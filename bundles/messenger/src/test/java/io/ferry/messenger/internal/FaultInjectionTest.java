@@ -14,6 +14,7 @@ import io.ferry.messenger.testing.FaultInjectingStack;
 import io.ferry.messenger.testing.FaultInjectingStack.Break;
 import io.ferry.messenger.testing.FaultInjectingStack.Side;
 import io.ferry.messenger.testing.Inbox;
+import io.ferry.messenger.testing.Messengers;
 import io.ferry.messenger.testing.PosixStack;
 import io.ferry.testkit.EventLoops;
 import java.net.InetSocketAddress;
@@ -60,14 +61,7 @@ class FaultInjectionTest {
     @AfterEach
     void stop() throws Exception {
         try {
-            for (AsyncMessenger m : messengers) {
-                m.shutdown();
-            }
-            for (AsyncMessenger m : messengers) {
-                assertTrue(m.awaitClosed(10, TimeUnit.SECONDS), "connections of " + m + " closed");
-                assertEquals(0, m.messagesHeld(), "no received message left unreleased in " + m);
-            }
-            EventLoops.awaitCondition(() -> posix.openSockets() == 0, WAIT, "every socket closed");
+            Messengers.shutdownAndCheck(messengers, posix::openSockets, WAIT);
         } finally {
             posix.close();
         }

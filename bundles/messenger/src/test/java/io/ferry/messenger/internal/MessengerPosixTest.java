@@ -13,6 +13,7 @@ import io.ferry.api.msgr.Policy;
 import io.ferry.api.net.Errno;
 import io.ferry.api.net.SocketOptions;
 import io.ferry.messenger.testing.Inbox;
+import io.ferry.messenger.testing.Messengers;
 import io.ferry.messenger.testing.PosixStack;
 import io.ferry.testkit.EventLoops;
 import java.io.InputStream;
@@ -47,14 +48,7 @@ class MessengerPosixTest {
     @AfterEach
     void stopAll() throws Exception {
         try {
-            for (AsyncMessenger m : messengers) {
-                m.shutdown();
-            }
-            for (AsyncMessenger m : messengers) {
-                assertTrue(m.awaitClosed(10, TimeUnit.SECONDS), "connections of " + m + " closed");
-                assertEquals(0, m.messagesHeld(), "no received message left unreleased in " + m);
-            }
-            EventLoops.awaitCondition(() -> stack.openSockets() == 0, WAIT, "every socket closed");
+            Messengers.shutdownAndCheck(messengers, stack::openSockets, WAIT);
         } finally {
             stack.close();
         }
@@ -187,24 +181,8 @@ class MessengerPosixTest {
         Connection c = a.connect(bAddr, EntityName.TYPE_OSD);
 
         int total = Integer.getInteger("ferry.msgr.resetStreamMessages", 200_000);
-        Random random = new Random(3);
-        int resets = 0;
-        for (int i = 1; i <= total; i++) {
-            c.send(new Message(TYPE_TEST, BufferList.wrap(Integer.toString(i).getBytes(StandardCharsets.US_ASCII)),
-                    new BufferList(), new BufferList()).tid(i));
-            if (random.nextInt(total / 10) == 0) {
-                // break the socket under either side
-                if (random.nextBoolean()) {
-                    a.injectSocketFailure(c, "test: forced reset (sender)");
-                } else {
-                    Connection accepted = b.lookup(a.myAddress());
-                    if (accepted != null) {
-                        b.injectSocketFailure(accepted, "test: forced reset (receiver)");
-                    }
-                }
-                resets++;
-            }
-        }
+        int resets = Messengers.sendWithRandomResets(a, b, c, total, 3, i -> new Message(TYPE_TEST,
+                BufferList.wrap(Long.toString(i).getBytes(StandardCharsets.US_ASCII)), new BufferList(), new BufferList()).tid(i));
         long expected = 1;
         while (expected <= total) {
             Inbox.Received r = inbox.next(WAIT);

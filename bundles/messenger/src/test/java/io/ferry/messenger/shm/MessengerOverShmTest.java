@@ -15,6 +15,7 @@ import io.ferry.core.event.EventLoopWorkerPool;
 import io.ferry.messenger.internal.AsyncMessenger;
 import io.ferry.messenger.internal.MessengerSettings;
 import io.ferry.messenger.testing.Inbox;
+import io.ferry.messenger.testing.Messengers;
 import io.ferry.netstack.shm.server.ShmControlServer;
 import io.ferry.netstack.shm.stack.ShmNetworkStack;
 import io.ferry.testkit.EventLoops;
@@ -26,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,15 +59,8 @@ class MessengerOverShmTest {
     @AfterEach
     void stopAll() throws Exception {
         try {
-            for (AsyncMessenger m : messengers) {
-                m.shutdown();
-            }
-            for (AsyncMessenger m : messengers) {
-                assertTrue(m.awaitClosed(10, TimeUnit.SECONDS), "connections of " + m + " closed");
-                assertEquals(0, m.messagesHeld(), "no received message left unreleased in " + m);
-            }
             if (stack != null) {
-                EventLoops.awaitCondition(() -> stack.openSockets() == 0, WAIT, "every shm socket closed");
+                Messengers.shutdownAndCheck(messengers, stack::openSockets, WAIT);
             }
         } finally {
             if (stack != null) {
@@ -136,22 +129,7 @@ class MessengerOverShmTest {
 
         Connection ab = a.connect(bAddr, EntityName.TYPE_OSD);
         int total = Integer.getInteger("ferry.msgr.shmMessages", 20_000);
-        Random random = new Random(11);
-        int resets = 0;
-        for (int i = 1; i <= total; i++) {
-            ab.send(numbered(i));
-            if (random.nextInt(total / 10) == 0) {
-                if (random.nextBoolean()) {
-                    a.injectSocketFailure(ab, "test: forced reset (a)");
-                } else {
-                    Connection accepted = b.lookup(a.myAddress());
-                    if (accepted != null) {
-                        b.injectSocketFailure(accepted, "test: forced reset (b)");
-                    }
-                }
-                resets++;
-            }
-        }
+        int resets = Messengers.sendWithRandomResets(a, b, ab, total, 11, MessengerOverShmTest::numbered);
         expectInOrder(bInbox, 1, total);
 
         Connection ba = b.connect(aAddr, EntityName.TYPE_OSD);
