@@ -19,6 +19,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,21 +46,12 @@ class ShutdownUnderTrafficTest {
         server = new AsyncMessenger(posix.stack(), MessengerSettings.defaults("server", EntityName.osd(0)));
         client.setDefaultPolicy(Policy.losslessPeer());
         server.setDefaultPolicy(Policy.losslessPeer());
-        server.addDispatcher(new Dispatcher() {
-            @Override
-            public boolean wants(int type) {
-                return type == TYPE_ECHO;
-            }
-
-            @Override
-            public boolean dispatch(Connection connection, Message m) {
-                Message reply = new Message(TYPE_ECHO, new BufferList().append(m.front()), new BufferList(), new BufferList())
-                        .tid(m.tid());
-                m.release();
-                connection.send(reply);
-                return true;
-            }
-        });
+        server.addDispatcher(onEcho((connection, m) -> {
+            Message reply = new Message(TYPE_ECHO, new BufferList().append(m.front()), new BufferList(), new BufferList())
+                    .tid(m.tid());
+            m.release();
+            connection.send(reply);
+        }));
         server.bind(new InetSocketAddress("127.0.0.1", 0));
     }
 
@@ -77,6 +69,22 @@ class ShutdownUnderTrafficTest {
         }
     }
 
+    /** A dispatcher for the echo type only that takes every message it is offered. */
+    private static Dispatcher onEcho(BiConsumer<Connection, Message> take) {
+        return new Dispatcher() {
+            @Override
+            public boolean wants(int type) {
+                return type == TYPE_ECHO;
+            }
+
+            @Override
+            public boolean dispatch(Connection connection, Message m) {
+                take.accept(connection, m);
+                return true;
+            }
+        };
+    }
+
     private static Message numbered(long n) {
         return new Message(TYPE_ECHO, BufferList.wrap(new byte[64]), new BufferList(), new BufferList()).tid(n);
     }
@@ -88,28 +96,19 @@ class ShutdownUnderTrafficTest {
         int stopAt = 500;
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicInteger echoes = new AtomicInteger();
-        client.addDispatcher(new Dispatcher() {
-            @Override
-            public boolean wants(int type) {
-                return type == TYPE_ECHO;
+        client.addDispatcher(onEcho((connection, m) -> {
+            long tid = m.tid();
+            m.release();
+            int n = echoes.incrementAndGet();
+            if (n == stopAt) {
+                // on the connection's own loop, with more echoes behind this one in the read buffer
+                client.shutdown();
+                server.shutdown();
+                stopped.countDown();
+            } else if (n < stopAt) {
+                connection.send(numbered(tid + window));
             }
-
-            @Override
-            public boolean dispatch(Connection connection, Message m) {
-                long tid = m.tid();
-                m.release();
-                int n = echoes.incrementAndGet();
-                if (n == stopAt) {
-                    // on the connection's own loop, with more echoes behind this one in the read buffer
-                    client.shutdown();
-                    server.shutdown();
-                    stopped.countDown();
-                } else if (n < stopAt) {
-                    connection.send(numbered(tid + window));
-                }
-                return true;
-            }
-        });
+        }));
         Connection c = client.connect(server.myAddress(), EntityName.TYPE_OSD);
         for (int i = 0; i < window; i++) {
             c.send(numbered(i));
@@ -125,20 +124,11 @@ class ShutdownUnderTrafficTest {
     void shutdownFromAnotherThreadUnderTrafficShouldNotReportBadInput() throws Exception {
         AtomicInteger echoes = new AtomicInteger();
         Semaphore inFlight = new Semaphore(256);
-        client.addDispatcher(new Dispatcher() {
-            @Override
-            public boolean wants(int type) {
-                return type == TYPE_ECHO;
-            }
-
-            @Override
-            public boolean dispatch(Connection connection, Message m) {
-                m.release();
-                echoes.incrementAndGet();
-                inFlight.release();
-                return true;
-            }
-        });
+        client.addDispatcher(onEcho((connection, m) -> {
+            m.release();
+            echoes.incrementAndGet();
+            inFlight.release();
+        }));
         Connection c = client.connect(server.myAddress(), EntityName.TYPE_OSD);
         AtomicBoolean sending = new AtomicBoolean(true);
         Thread sender = new Thread(() -> {
