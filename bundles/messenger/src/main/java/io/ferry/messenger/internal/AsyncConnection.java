@@ -86,19 +86,16 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
     private final AsyncMessenger messenger;
     private final boolean outgoing;
     /**
-     * The current socket's {@link ConnectedSocket#shortReadDrains()}: kernel sockets ({@code posix}
-     * stack) took everything queued when a read does not fill the buffer, so reading stops there
-     * (as Netty's epoll transport does). Other stacks (shm) clear their readiness only on a read
-     * that finds nothing, so they read until {@code EAGAIN}. Loop thread only.
-     */
-    private boolean shortReadEmpties;
-    /**
-     * {@link EventMask#EDGE_TRIGGERED} where reads stop at a short read (kernel sockets), else 0.
-     * Edge-triggered, the kernel stops re-checking every served socket on each poll, and the
-     * sessions of a loop are served in arrival order (level-triggered, a socket served last turn
-     * keeps its place in the ready list, and some round trips take two turns: the 16-connection
-     * p99 of the messenger benchmark). The price: whatever this connection stops short of (the
-     * read budget, encoding past the high-water mark) it finishes in {@link #continueIo}.
+     * {@link EventMask#EDGE_TRIGGERED} when the current socket {@link ConnectedSocket#shortReadDrains()
+     * drains on a short read} (kernel sockets, {@code posix} stack), else 0; loop thread only.
+     * With it, a read that does not fill the buffer took everything queued and reading stops there
+     * (as Netty's epoll transport does), and readiness is edge-triggered: the kernel stops
+     * re-checking every served socket on each poll, and the sessions of a loop are served in
+     * arrival order (level-triggered, a socket served last turn keeps its place in the ready list,
+     * and some round trips take two turns: the 16-connection p99 of the messenger benchmark). The
+     * price: whatever this connection stops short of (the read budget, encoding past the
+     * high-water mark) it finishes in {@link #continueIo}. Without it (shm, which clears readiness
+     * only on a read that finds nothing) the session reads until {@code EAGAIN}, level-triggered.
      */
     private int edge;
     /** The socket a pending {@link #continueIo} was scheduled for, or null; loop thread only. */
@@ -1021,7 +1018,7 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
             if (!process()) {
                 return false;
             }
-            if (n < room && shortReadEmpties && !hangup) {
+            if (n < room && edge != 0 && !hangup) {
                 // a short read emptied the kernel socket: another read would only return EAGAIN
                 // (bytes arriving meanwhile are new readiness, reported by the next poll); after
                 // a hang-up, the end of stream gets no event of its own, so read on to it
@@ -1167,8 +1164,7 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
 
     /** Reads stop at a short read, with edge-triggered readiness, where the socket allows it. */
     private void readStyleOf(ConnectedSocket s) {
-        shortReadEmpties = s.shortReadDrains();
-        edge = shortReadEmpties ? EventMask.EDGE_TRIGGERED : 0;
+        edge = s.shortReadDrains() ? EventMask.EDGE_TRIGGERED : 0;
     }
 
     /**
