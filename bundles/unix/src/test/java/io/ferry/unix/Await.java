@@ -69,8 +69,21 @@ final class Await {
         }
     }
 
-    /** @return true if {@code fd} is open in this process. */
-    static boolean isOpen(int fd) {
-        return Files.exists(Path.of("/proc/self/fd/" + fd));
+    /** @return what {@code fd} refers to in this process ({@code /proc/self/fd}), or null if it is not open */
+    static String target(int fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * @param target what {@code fd} referred to while it was surely open ({@link #target})
+     * @return true if {@code fd} still refers to it. By number alone a closed descriptor can look
+     *     open: anything in the JVM (a class loaded from a jar) may get the freed number at once.
+     */
+    static boolean isOpen(int fd, String target) {
+        return target.equals(target(fd));
     }
 }

@@ -45,9 +45,10 @@ class EventFdAndSharedMemoryTest {
     void shouldReturnEbadfAfterCloseAndCloseOnlyOnce() throws Exception {
         EventFd e = EventFd.create();
         int fd = e.fd();
+        String target = Await.target(fd);
         e.close();
         e.close();
-        assertFalse(Await.isOpen(fd));
+        assertFalse(Await.isOpen(fd, target));
         assertEquals(-Errno.EBADF, e.signal(1));
         assertEquals(-Errno.EBADF, e.drain());
     }
@@ -87,9 +88,10 @@ class EventFdAndSharedMemoryTest {
     void shouldRefuseToMapMoreThanTheFileHolds() throws Exception {
         try (SharedMemory m = SharedMemory.create("small", 4096)) {
             int copy = dup(m);
+            String target = Await.target(copy);
             UnixException e = assertThrows(UnixException.class, () -> SharedMemory.map(copy, 8192));
             assertEquals(Errno.EINVAL, e.errno());
-            assertFalse(Await.isOpen(copy), "the adopted descriptor is closed on failure");
+            assertFalse(Await.isOpen(copy, target), "the adopted descriptor is closed on failure");
         }
     }
 
@@ -98,11 +100,12 @@ class EventFdAndSharedMemoryTest {
         int live = SharedMemory.liveMappings();
         SharedMemory m = SharedMemory.create("twice", 4096);
         int fd = m.fd();
+        String target = Await.target(fd);
         m.close();
         m.close();
         assertFalse(m.isMapped());
         assertEquals(-1, m.fd());
-        assertFalse(Await.isOpen(fd));
+        assertFalse(Await.isOpen(fd, target));
         assertEquals(live, SharedMemory.liveMappings());
     }
 

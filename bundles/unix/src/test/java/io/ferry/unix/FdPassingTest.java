@@ -41,6 +41,8 @@ class FdPassingTest {
             assertCloseOnExec(fds[0]);
             assertCloseOnExec(fds[1]);
 
+            String memoryTarget = Await.target(fds[0]);
+            String bellTarget = Await.target(fds[1]);
             try (SharedMemory received = SharedMemory.map(fds[0], 4096); EventFd remoteBell = EventFd.adopt(fds[1])) {
                 assertTrue(received.isSizeSealed());
                 memory.buffer().putLong(128, 0x1122334455667788L);
@@ -53,8 +55,8 @@ class FdPassingTest {
                 assertEquals(3, doorbell.drain());
                 assertEquals(-Errno.EAGAIN, doorbell.drain());
             }
-            assertFalse(Await.isOpen(fds[0]));
-            assertFalse(Await.isOpen(fds[1]));
+            assertFalse(Await.isOpen(fds[0], memoryTarget));
+            assertFalse(Await.isOpen(fds[1], bellTarget));
         }
     }
 

@@ -154,11 +154,12 @@ class UnixSeqpacketSocketTest {
     void shouldCloseOnceAndReturnEbadfAfterwards() throws Exception {
         UnixSeqpacketSocket[] pair = UnixSeqpacketSocket.pair();
         int fd = pair[0].fd();
+        String target = Await.target(fd);
         pair[0].close();
         pair[0].close();
         assertEquals(-1, pair[0].fd());
         assertFalse(pair[0].isOpen());
-        assertFalse(Await.isOpen(fd));
+        assertFalse(Await.isOpen(fd, target));
         assertEquals(-Errno.EBADF, pair[0].send(ByteBuffer.allocate(1)));
         assertEquals(-Errno.EBADF, pair[0].receive(ByteBuffer.allocate(1)));
         assertThrows(UnixException.class, pair[0]::peerCredentials);
