@@ -17,6 +17,7 @@ import io.ferry.core.event.EventLoopWorker;
 import io.ferry.core.jna.LibC;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class NativePosixStackTest {
     @Test
     void shouldUseNativeSocketsAndFailThemWithEshutdownWhenStopped() throws Exception {
         assumeTrue(LibC.isAvailable(), () -> "epoll unavailable: " + LibC.unavailableReason());
-        long descriptorsBefore = NativeSocketFixture.openDescriptors();
+        Set<String> descriptorsBefore = NativeSocketFixture.openSocketsAndAnonInodes();
         PosixNetworkStack stack = new PosixNetworkStack("native-stack-test", new EpollDriverFactory(), 2);
         stack.start();
         assertEquals("native", stack.socketProviderName());
@@ -50,7 +51,7 @@ class NativePosixStackTest {
                 "the handler was fired at shutdown and its read saw ESHUTDOWN");
         assertEquals(0, stack.openSockets());
         assertFalse(client.isOpen());
-        assertEquals(descriptorsBefore, NativeSocketFixture.openDescriptors(), "every descriptor was released");
+        assertEquals(descriptorsBefore, NativeSocketFixture.openSocketsAndAnonInodes(), "every descriptor was released");
         assertTrue(((InetSocketAddress) listener.localAddress()).getPort() > 0);
     }
 }

@@ -13,6 +13,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -111,6 +113,29 @@ final class NativeSocketFixture implements AutoCloseable {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();
         }
+    }
+
+    /**
+     * @return the sockets and anonymous-inode descriptors (epoll, eventfd, timerfd) this process
+     *     has open, as {@code fd -> target} entries of {@code /proc/self/fd}: what a stack opens.
+     *     Files the JVM opens and closes meanwhile (jars, temporary files) are not counted, so a
+     *     before/after comparison is not thrown off by them.
+     */
+    static Set<String> openSocketsAndAnonInodes() throws IOException {
+        Set<String> out = new TreeSet<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:") || target.startsWith("anon_inode:")) {
+                        out.add(fd.getFileName() + " -> " + target);
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // gone between the listing and the read (the listing's own descriptor, for one)
+                }
+            }
+        }
+        return out;
     }
 
     /** Waits until every socket of the tracker is closed (closes run on the loops). */
