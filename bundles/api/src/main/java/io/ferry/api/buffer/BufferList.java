@@ -117,6 +117,26 @@ public final class BufferList {
         if (other == this) {
             throw new IllegalArgumentException("cannot append a list to itself");
         }
+        if (head == tail && other.head < other.tail) {
+            // this list is empty (its arrays hold no references): trade arrays instead of copying
+            // entries, so moving a message's sections into a new list allocates nothing
+            ByteBuffer[] emptySegments = segments;
+            ReferenceCounted[] emptyOwners = owners;
+            int[] emptyStarts = starts;
+            segments = other.segments;
+            owners = other.owners;
+            starts = other.starts;
+            head = other.head;
+            tail = other.tail;
+            length = other.length;
+            other.segments = emptySegments;
+            other.owners = emptyOwners;
+            other.starts = emptyStarts;
+            other.head = 0;
+            other.tail = 0;
+            other.length = 0;
+            return this;
+        }
         for (int i = other.head; i < other.tail; i++) {
             push(other.segments[i], other.starts[i], other.owners[i]);
             other.segments[i] = null;

@@ -54,6 +54,12 @@ class BufferListTest {
         }
     }
 
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     private static byte[] bytes(int from, int length) {
         byte[] b = new byte[length];
         for (int i = 0; i < length; i++) {
@@ -128,6 +134,30 @@ class BufferListTest {
         assertEquals(0, list.nioBuffers(new ByteBuffer[4]));
         assertThrows(IndexOutOfBoundsException.class, () -> list.get(0));
         assertThrows(IndexOutOfBoundsException.class, () -> list.segment(0));
+    }
+
+    @Test
+    void movingIntoAnEmptyListShouldKeepBytesAndReferencesAndLeaveBothUsable() {
+        CountingOwner owner = new CountingOwner();
+        BufferList from = new BufferList();
+        from.append(ByteBuffer.wrap(bytes(0, 4)), owner);
+        from.append(ByteBuffer.wrap(bytes(4, 4)));
+        from.consume(1); // the moved list's first segment starts inside its view
+        BufferList to = new BufferList();
+        to.append(from);
+        assertTrue(from.isEmpty());
+        assertEquals(0, from.segmentCount());
+        assertArrayEquals(bytes(1, 7), to.toByteArray());
+        assertEquals(2, owner.refCount(), "the reference moved with its segment, none taken or dropped");
+        assertEquals(0, owner.releases);
+
+        from.append(ByteBuffer.wrap(bytes(20, 2)));
+        to.append(ByteBuffer.wrap(bytes(8, 2)));
+        assertArrayEquals(bytes(20, 2), from.toByteArray(), "the emptied list refills on its own arrays");
+        assertArrayEquals(concat(bytes(1, 7), bytes(8, 2)), to.toByteArray());
+        to.clear();
+        assertEquals(1, owner.refCount(), "cleared once, released once");
+        assertArrayEquals(bytes(20, 2), from.toByteArray(), "the two lists share no slots");
     }
 
     @Test

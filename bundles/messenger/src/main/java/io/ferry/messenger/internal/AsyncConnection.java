@@ -19,6 +19,7 @@ import io.ferry.messenger.wire.EntityAddrCodec;
 import io.ferry.messenger.wire.FrameReader;
 import io.ferry.messenger.wire.FrameWriter;
 import io.ferry.messenger.wire.Msgr;
+import io.ferry.messenger.wire.ReceiveBuffer;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -123,10 +124,11 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
 
     private ConnectedSocket socket;
     private FileEvent fileEvent;
-    private final ByteBuffer readBuf = ByteBuffer.allocateDirect(READ_BUFFER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    /** Where the socket reads to; received messages' sections are views of it. */
+    private final ReceiveBuffer received = new ReceiveBuffer(READ_BUFFER_SIZE);
     private final BufferList outgoingBytes = new BufferList();
     private final FrameReader reader;
-    private final FrameWriter writer = new FrameWriter();
+    private final FrameWriter writer = new FrameWriter(outgoingBytes);
     private final ConnectMessage connectView = new ConnectMessage();
     private final ConnectReply replyView = new ConnectReply();
     private final byte[] connectBytes = new byte[Msgr.CONNECT_SIZE];
@@ -883,17 +885,17 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
             keepaliveSentNanos = now;
             long wall = System.currentTimeMillis();
             if ((features & Msgr.FEATURE_MSGR_KEEPALIVE2) != 0) {
-                FrameWriter.writeKeepalive2(outgoingBytes, false, (int) (wall / 1000), (int) ((wall % 1000) * 1_000_000));
+                writer.keepalive2(false, (int) (wall / 1000), (int) ((wall % 1000) * 1_000_000));
             } else {
-                FrameWriter.writeTag(outgoingBytes, Msgr.TAG_KEEPALIVE);
+                writer.tag(Msgr.TAG_KEEPALIVE);
             }
         }
         if (keepaliveAckPending) {
             keepaliveAckPending = false;
-            FrameWriter.writeKeepalive2(outgoingBytes, true, keepaliveAckSec, keepaliveAckNsec);
+            writer.keepalive2(true, keepaliveAckSec, keepaliveAckNsec);
         }
         EntityName me = messenger.myName();
-        while (outgoingBytes.length() < OUTGOING_HIGH_WATER && queuedCount > 0) {
+        while (outgoingBytes.length() + writer.pendingBytes() < OUTGOING_HIGH_WATER && queuedCount > 0) {
             Map.Entry<Integer, ArrayDeque<Message>> highest = outQueue.lastEntry();
             if (highest == null) {
                 break;
@@ -914,7 +916,7 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
             long seq = outSeq + 1;
             OUT_SEQ.setRelease(this, seq);
             m.seq(seq);
-            writer.message(outgoingBytes, m, seq, me, msgAuth, crcData);
+            writer.message(m, seq, me, msgAuth, crcData);
             messenger.counters().sent.increment();
             if (lossy) {
                 writtenLossy.addLast(m);
@@ -930,7 +932,7 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
         }
         if (!lossy && inSeq > ackedInSeq) {
             ackedInSeq = inSeq;
-            writer.ack(outgoingBytes, inSeq);
+            writer.ack(inSeq);
         }
         flush();
     }
@@ -993,13 +995,13 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
                 }
                 break;
             }
-            if (!readBuf.hasRemaining()) {
+            int room = received.room();
+            if (room == 0) {
                 // a handshake step that needs more than the buffer holds cannot happen (max 4.4 KiB)
                 badInput(messenger.counters().protocolErrors, "handshake step larger than the read buffer in " + phase);
                 return false;
             }
-            int room = readBuf.remaining();
-            int n = socket.read(readBuf);
+            int n = socket.read(received.forRead());
             if (n == -Errno.EAGAIN) {
                 break;
             }
@@ -1011,6 +1013,7 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
                 fault("read failed: " + Errno.name(n));
                 return false;
             }
+            received.received();
             messenger.counters().bytesIn.add(n);
             if (keepaliveTimeoutNanos > 0) {
                 lastReceivedNanos = System.nanoTime();
@@ -1031,7 +1034,7 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
     /** Parses what the read buffer holds. @return false if the connection faulted or moved on */
     private boolean process() {
         ConnectedSocket s = socket;
-        readBuf.flip();
+        ByteBuffer readBuf = received.forParse();
         try {
             while (readBuf.hasRemaining() && socket == s) {
                 int r = switch (phase) {
@@ -1041,7 +1044,7 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
                     case ACCEPTING_BANNER -> handleClientBanner(readBuf);
                     case ACCEPTING_CONNECT -> handleConnectMessage(readBuf);
                     case ACCEPTING_SEQ -> handleSeq(readBuf);
-                    case OPEN -> feedFrames();
+                    case OPEN -> feedFrames(readBuf);
                     // WAIT, STANDBY, NONE, CLOSED, CONNECTING_TCP: bytes are not expected
                     default -> badInput(messenger.counters().protocolErrors, "unexpected bytes in " + phase);
                 };
@@ -1055,7 +1058,7 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
             return socket == s && phase != Phase.CLOSED;
         } finally {
             if (socket == s) {
-                readBuf.compact();
+                received.settle();
             }
         }
     }
@@ -1066,8 +1069,8 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
      * @return -1 if the session faulted or the peer closed it, else 0 (the reader took what it could,
      *     or paused reading for the throttle)
      */
-    private int feedFrames() {
-        int f = reader.feed(readBuf, this);
+    private int feedFrames(ByteBuffer in) {
+        int f = reader.feed(in, received.owner(), this);
         if (f == FrameReader.FAILED) {
             MessengerCounters k = messenger.counters();
             k.badFrames.increment();
@@ -1122,6 +1125,7 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
         if (socket == null) {
             return;
         }
+        writer.publish();
         if (!outgoingBytes.isEmpty() && phase != Phase.CONNECTING_TCP) {
             long n = socket.send(outgoingBytes, false);
             if (n < 0) {
@@ -1141,8 +1145,10 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
             return;
         }
         int mask = readPaused ? EventMask.NONE : EventMask.READABLE;
-        boolean moreToEncode = phase == Phase.OPEN && outgoingBytes.isEmpty() && queuedCount > 0;
-        if (phase == Phase.CONNECTING_TCP || !outgoingBytes.isEmpty()) {
+        // staged bytes (a read batch's replies, until afterRead publishes and writes them) count as outgoing
+        boolean outgoing = !outgoingBytes.isEmpty() || writer.pendingBytes() > 0;
+        boolean moreToEncode = phase == Phase.OPEN && !outgoing && queuedCount > 0;
+        if (phase == Phase.CONNECTING_TCP || outgoing) {
             mask |= EventMask.WRITABLE;
         } else if (moreToEncode) {
             // queued messages beyond the high-water mark and the socket took everything encoded:
@@ -1345,7 +1351,8 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
             socket = null;
         }
         outgoingBytes.clear();
-        readBuf.clear();
+        writer.discard();
+        received.clear();
         readPaused = false;
     }
 
@@ -1354,7 +1361,7 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
         if (give >= 0) {
             messenger.throttle().release(give);
         }
-        readBuf.clear();
+        received.clear();
         if (throttleTimer != null) {
             throttleTimer.cancel();
             throttleTimer = null;

@@ -1,138 +1,248 @@
 package io.ferry.messenger.wire;
 
 import io.ferry.api.buffer.BufferList;
+import io.ferry.api.buffer.ReferenceCounted;
 import io.ferry.api.msgr.EntityName;
 import io.ferry.api.msgr.Message;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Encodes msgr v1 frames of the open state onto an outgoing {@link BufferList}: a message is
- * tag + header (crc sealed) + views of its sections' segments (no payload copy) + footer with the
- * sections' crc32c.
+ * Encodes msgr v1 frames of the open state onto a connection's outgoing {@link BufferList}: a
+ * message is tag + header (crc sealed) + its sections + footer with the sections' crc32c.
  *
- * <p>An instance (one per connection, used on its thread only) carves tag, header and footer out of
- * a 16 KiB slab instead of allocating them per message: a slab is never written twice, a full one
- * is simply dropped and collected once the bytes referring to it were written. The static methods
- * are stateless and may be called from any thread.
+ * <p>An instance (one per connection) stages the frames' fixed parts, and sections of up to
+ * {@value #COPY_SECTION_MAX} bytes, back to back in a direct staging chunk and appends one view of
+ * the staged bytes to the list when {@link #publish()} is called or a larger section must follow
+ * them: the socket layer would copy small pieces into native memory anyway, so a batch of small
+ * messages becomes one segment and one plain {@code send}, and nothing is allocated per message.
+ * Larger sections are appended as views of the message's own segments (no payload copy); the
+ * message must stay unreleased until those bytes are written, which the connection's {@code sent}
+ * list guarantees. The chunk is the {@link ReferenceCounted} owner of the views cut from it and is
+ * rewound once every view was consumed (written), so a connection keeps reusing the same
+ * cache-warm {@value #CHUNK_SIZE} bytes; while the list still holds views of a full chunk a new one
+ * is taken and the old one is left to the collector.
+ *
+ * <p>Callers append to the list directly only when nothing is staged ({@link #pendingBytes()} is 0,
+ * e.g. after {@link #publish()}), so that bytes stay in order. The static methods are stateless,
+ * allocate the frame's fixed parts, and may be called from any thread.
+ *
+ * <p><b>Threading:</b> an instance is used by its connection's event loop only.
  */
 public final class FrameWriter {
-    private static final int SLAB_SIZE = 16 * 1024;
+    /** Bytes in a staging chunk. */
+    static final int CHUNK_SIZE = 16 * 1024;
+    /** Sections up to this size are copied into the staging chunk; larger ones are referenced. */
+    static final int COPY_SECTION_MAX = 1024;
 
+    private final BufferList out;
+    private final int chunkSize;
+    private final boolean direct;
     private final MessageHeader header = new MessageHeader();
-    private byte[] slab;
-    private ByteBuffer slabBuffer;
-    /** A movable window over the slab: {@link BufferList#append} takes its own slice of it. */
-    private ByteBuffer slabView;
-    private int slabUsed;
+    private StagingChunk chunk;
+    /** {@link #chunk}'s buffer, little-endian; absolute puts only. */
+    private ByteBuffer staging;
+    /** Staged bytes before this offset are in {@link #out} (or were written). */
+    private int publishedTo;
+    /** The end of the staged bytes. */
+    private int stagedTo;
+
+    /** @param out the connection's outgoing bytes, which this writer appends to */
+    public FrameWriter(BufferList out) {
+        this(out, CHUNK_SIZE, true);
+    }
+
+    /** For the static one-frame methods: a heap chunk of exactly the frame's staged bytes. */
+    private FrameWriter(BufferList out, int chunkSize, boolean direct) {
+        this.out = out;
+        this.chunkSize = chunkSize;
+        this.direct = direct;
+    }
 
     /**
-     * Appends {@code m} with sequence {@code seq}. The section views stay valid while the message
-     * is not released; the caller keeps it until the bytes are written (or acknowledged).
+     * Stages {@code m} with sequence {@code seq}. Sections larger than {@value #COPY_SECTION_MAX}
+     * bytes are referenced, so the caller keeps the message until the bytes are written (or
+     * acknowledged).
      *
      * @param crcData false to leave the data crc 0 and set {@link Msgr#FOOTER_NOCRC} (Ceph's
      *     {@code ms_crc_data = false}); the header, front and middle crcs are always computed
      */
-    public void message(BufferList out, Message m, long seq, EntityName source, boolean msgAuth, boolean crcData) {
+    public void message(Message m, long seq, EntityName source, boolean msgAuth, boolean crcData) {
         int footerSize = MessageFooter.size(msgAuth);
-        int at = carve(1 + Msgr.HEADER_SIZE + footerSize);
-        int footerAt = at + 1 + Msgr.HEADER_SIZE;
-        seal(slab, slabBuffer, header, at, m, seq, source, msgAuth, crcData);
-        out.append(view(at, 1 + Msgr.HEADER_SIZE));
-        appendViews(out, m.front());
-        appendViews(out, m.middle());
-        appendViews(out, m.data());
-        out.append(view(footerAt, footerSize));
-    }
-
-    /** As {@link #writeAck}, carved from the slab. */
-    public void ack(BufferList out, long seq) {
-        int at = carve(9);
-        slab[at] = (byte) Msgr.TAG_ACK;
-        slabBuffer.putLong(at + 1, seq);
-        out.append(view(at, 9));
-    }
-
-    /** @return the offset of {@code need} fresh bytes of the slab (a new slab when it is full) */
-    private int carve(int need) {
-        if (slab == null || slabUsed + need > slab.length) {
-            slab = new byte[SLAB_SIZE];
-            slabBuffer = ByteBuffer.wrap(slab).order(ByteOrder.LITTLE_ENDIAN);
-            slabView = ByteBuffer.wrap(slab);
-            header.wrap(slabBuffer, 0);
-            slabUsed = 0;
-        }
-        int at = slabUsed;
-        slabUsed += need;
-        return at;
-    }
-
-    private ByteBuffer view(int at, int length) {
-        slabView.limit(at + length).position(at);
-        return slabView;
-    }
-
-    /** As {@link #message} without a writer instance (allocates the frame's fixed parts). */
-    public static void writeMessage(BufferList out, Message m, long seq, EntityName source, boolean msgAuth) {
-        writeMessage(out, m, seq, source, msgAuth, true);
-    }
-
-    /** As {@link #message} without a writer instance (allocates the frame's fixed parts). */
-    public static void writeMessage(BufferList out, Message m, long seq, EntityName source, boolean msgAuth,
-            boolean crcData) {
-        byte[] frame = new byte[1 + Msgr.HEADER_SIZE + MessageFooter.size(msgAuth)];
-        ByteBuffer b = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
-        encode(frame, b, new MessageHeader().wrap(b, 0), 0, out, m, seq, source, msgAuth, crcData);
-    }
-
-    private static void encode(byte[] frame, ByteBuffer b, MessageHeader header, int at, BufferList out, Message m,
-            long seq, EntityName source, boolean msgAuth, boolean crcData) {
-        int footerSize = MessageFooter.size(msgAuth);
-        seal(frame, b, header, at, m, seq, source, msgAuth, crcData);
-        int footerAt = at + 1 + Msgr.HEADER_SIZE;
-        out.append(ByteBuffer.wrap(frame, at, 1 + Msgr.HEADER_SIZE));
-        appendViews(out, m.front());
-        appendViews(out, m.middle());
-        appendViews(out, m.data());
-        out.append(ByteBuffer.wrap(frame, footerAt, footerSize));
-    }
-
-    /** Writes tag, header (crc sealed) and footer of {@code m} at {@code at} of {@code frame}. */
-    private static void seal(byte[] frame, ByteBuffer b, MessageHeader header, int at, Message m, long seq,
-            EntityName source, boolean msgAuth, boolean crcData) {
-        frame[at] = (byte) Msgr.TAG_MSG;
+        reserve(1 + Msgr.HEADER_SIZE + copiedLength(m.front()) + copiedLength(m.middle()) + copiedLength(m.data())
+                + footerSize);
+        int at = stagedTo;
+        staging.put(at, (byte) Msgr.TAG_MSG);
         header.at(at + 1).seq(seq).tid(m.tid()).type(m.type()).priority(m.priority()).version(m.version())
                 .frontLen(m.front().length()).middleLen(m.middle().length()).dataLen(m.data().length())
                 .dataOff(m.dataOffset()).src(source.type(), source.num()).compatVersion(m.compatVersion()).reserved(0)
                 .sealCrc();
-        int footerAt = at + 1 + Msgr.HEADER_SIZE;
+        stagedTo = at + 1 + Msgr.HEADER_SIZE;
+        section(m.front());
+        section(m.middle());
+        section(m.data());
         int dataCrc = crcData ? Crc32c.of(0, m.data()) : 0;
         int flags = crcData ? Msgr.FOOTER_COMPLETE : Msgr.FOOTER_COMPLETE | Msgr.FOOTER_NOCRC;
-        MessageFooter.encode(b, footerAt, msgAuth, Crc32c.of(0, m.front()), Crc32c.of(0, m.middle()), dataCrc, flags);
+        MessageFooter.encode(staging, stagedTo, msgAuth, Crc32c.of(0, m.front()), Crc32c.of(0, m.middle()), dataCrc,
+                flags);
+        stagedTo += footerSize;
+    }
+
+    /** Stages TAG_ACK + le64 seq. */
+    public void ack(long seq) {
+        reserve(9);
+        staging.put(stagedTo, (byte) Msgr.TAG_ACK);
+        staging.putLong(stagedTo + 1, seq);
+        stagedTo += 9;
+    }
+
+    /** Stages KEEPALIVE2 (or its ACK) + the time stamp (le32 sec, le32 nsec). */
+    public void keepalive2(boolean ack, int sec, int nsec) {
+        reserve(9);
+        staging.put(stagedTo, (byte) (ack ? Msgr.TAG_KEEPALIVE2_ACK : Msgr.TAG_KEEPALIVE2));
+        staging.putInt(stagedTo + 1, sec);
+        staging.putInt(stagedTo + 5, nsec);
+        stagedTo += 9;
+    }
+
+    /** Stages a single tag byte (KEEPALIVE, CLOSE). */
+    public void tag(int tag) {
+        reserve(1);
+        staging.put(stagedTo, (byte) tag);
+        stagedTo += 1;
+    }
+
+    /** @return bytes staged and not yet appended to the list */
+    public int pendingBytes() {
+        return stagedTo - publishedTo;
+    }
+
+    /** Appends the staged bytes not yet in the list as one segment. */
+    public void publish() {
+        if (stagedTo > publishedTo) {
+            out.append(chunk.window(publishedTo, stagedTo), chunk);
+            publishedTo = stagedTo;
+        }
+    }
+
+    /** Forgets the staged bytes not yet in the list (the caller dropped the list's bytes too). */
+    public void discard() {
+        publishedTo = stagedTo;
+    }
+
+    /** @return how many bytes of {@code section} {@link #message} copies into the staging chunk */
+    private static int copiedLength(BufferList section) {
+        long n = section.length();
+        return n <= COPY_SECTION_MAX ? (int) n : 0;
+    }
+
+    /** Copies a small section behind the staged bytes, or appends a large one's views after them. */
+    private void section(BufferList section) {
+        long length = section.length();
+        if (length == 0) {
+            return;
+        }
+        int segments = section.segmentCount();
+        if (length <= COPY_SECTION_MAX) {
+            for (int i = 0; i < segments; i++) {
+                ByteBuffer segment = section.segment(i);
+                int n = segment.remaining();
+                staging.put(stagedTo, segment, segment.position(), n);
+                stagedTo += n;
+            }
+            return;
+        }
+        publish();
+        for (int i = 0; i < segments; i++) {
+            out.append(section.segment(i));
+        }
+    }
+
+    /**
+     * Makes room for {@code need} contiguous bytes behind the staged ones: in the current chunk,
+     * in the current chunk rewound (once nothing in the list refers to it), or in a new chunk.
+     */
+    private void reserve(int need) {
+        StagingChunk c = chunk;
+        if (c != null && publishedTo == stagedTo && stagedTo > 0 && c.refCount() == 1) {
+            // every view was written: start over at the chunk's (cache-warm) beginning
+            publishedTo = 0;
+            stagedTo = 0;
+        }
+        if (c != null && stagedTo + need <= chunkSize) {
+            return;
+        }
+        publish();
+        if (c != null && c.refCount() == 1) {
+            publishedTo = 0;
+            stagedTo = 0;
+            return;
+        }
+        if (c != null) {
+            c.release();
+        }
+        chunk = new StagingChunk(direct ? ByteBuffer.allocateDirect(chunkSize) : ByteBuffer.allocate(chunkSize));
+        staging = chunk.buffer;
+        header.wrap(staging, 0);
+        publishedTo = 0;
+        stagedTo = 0;
+    }
+
+    /** A staging area; the owner of the views appended to the list. */
+    private static final class StagingChunk extends CountedBuffer {
+        final ByteBuffer buffer;
+        /** A movable window for {@link BufferList#append(ByteBuffer, ReferenceCounted)}, which takes its own slice. */
+        private final ByteBuffer window;
+
+        StagingChunk(ByteBuffer memory) {
+            this.buffer = memory.order(ByteOrder.LITTLE_ENDIAN);
+            this.window = memory.duplicate();
+        }
+
+        ByteBuffer window(int from, int to) {
+            window.limit(to).position(from);
+            return window;
+        }
+
+        /** A full chunk the writer left is simply collected once its last view is written. */
+        @Override
+        protected void freed() {
+        }
+    }
+
+    /** As {@link #message} and {@link #publish()} without a connection's writer (allocates the frame's staged bytes). */
+    public static void writeMessage(BufferList out, Message m, long seq, EntityName source, boolean msgAuth) {
+        writeMessage(out, m, seq, source, msgAuth, true);
+    }
+
+    /** As {@link #message} and {@link #publish()} without a connection's writer (allocates the frame's staged bytes). */
+    public static void writeMessage(BufferList out, Message m, long seq, EntityName source, boolean msgAuth,
+            boolean crcData) {
+        int staged = 1 + Msgr.HEADER_SIZE + copiedLength(m.front()) + copiedLength(m.middle()) + copiedLength(m.data())
+                + MessageFooter.size(msgAuth);
+        FrameWriter w = new FrameWriter(out, staged, false);
+        w.message(m, seq, source, msgAuth, crcData);
+        w.publish();
     }
 
     /** Appends TAG_ACK + le64 seq. */
     public static void writeAck(BufferList out, long seq) {
-        ByteBuffer b = ByteBuffer.allocate(9).order(ByteOrder.LITTLE_ENDIAN);
-        b.put((byte) Msgr.TAG_ACK).putLong(seq).flip();
-        out.append(b);
+        FrameWriter w = new FrameWriter(out, 9, false);
+        w.ack(seq);
+        w.publish();
     }
 
     /** Appends KEEPALIVE2 (or its ACK) + the time stamp (le32 sec, le32 nsec). */
     public static void writeKeepalive2(BufferList out, boolean ack, int sec, int nsec) {
-        ByteBuffer b = ByteBuffer.allocate(9).order(ByteOrder.LITTLE_ENDIAN);
-        b.put((byte) (ack ? Msgr.TAG_KEEPALIVE2_ACK : Msgr.TAG_KEEPALIVE2)).putInt(sec).putInt(nsec).flip();
-        out.append(b);
+        FrameWriter w = new FrameWriter(out, 9, false);
+        w.keepalive2(ack, sec, nsec);
+        w.publish();
     }
 
     /** Appends a single tag byte (KEEPALIVE, CLOSE). */
     public static void writeTag(BufferList out, int tag) {
-        out.append(ByteBuffer.wrap(new byte[] {(byte) tag}));
-    }
-
-    private static void appendViews(BufferList out, BufferList section) {
-        for (int i = 0; i < section.segmentCount(); i++) {
-            out.append(section.segment(i));
-        }
+        FrameWriter w = new FrameWriter(out, 1, false);
+        w.tag(tag);
+        w.publish();
     }
 }

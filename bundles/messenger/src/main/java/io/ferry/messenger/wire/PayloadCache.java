@@ -1,8 +1,5 @@
 package io.ferry.messenger.wire;
 
-import io.ferry.api.buffer.ReferenceCounted;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -14,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * that a section sent on (an echo, a forward) is written to a kernel socket by address instead of
  * being copied to native memory first; smaller and larger ones get a new heap array.
  *
- * <p><b>Lifetime:</b> a {@link Payload} is the {@link ReferenceCounted} owner of every section
+ * <p><b>Lifetime:</b> a {@link Payload} is the {@link io.ferry.api.buffer.ReferenceCounted} owner of every section
  * view cut from it, so it comes back only when every {@link io.ferry.api.buffer.BufferList}
  * holding one of its views dropped it (the message released, and any list the sections were moved
  * to, such as an echoed reply, released too). A caller that keeps a bare {@link ByteBuffer} taken
@@ -81,26 +78,14 @@ final class PayloadCache {
         return shift - MIN_SHIFT;
     }
 
-    /** One reusable array; the owner of the section views cut from it. */
-    static final class Payload implements ReferenceCounted {
-        private static final VarHandle REFS;
-
-        static {
-            try {
-                REFS = MethodHandles.lookup().findVarHandle(Payload.class, "refs", int.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
+    /** One reusable buffer; the owner of the section views cut from it. */
+    static final class Payload extends CountedBuffer {
         /** Direct: a section echoed or forwarded goes to a kernel socket by address, not copied again. */
         final ByteBuffer buffer;
         private final PayloadCache cache;
         private final int sizeClass;
         /** A window over {@link #buffer} for appending views (the list takes its own slice); reader thread. */
         private final ByteBuffer window;
-        @SuppressWarnings("unused") // through REFS
-        private volatile int refs = 1;
 
         Payload(PayloadCache cache, ByteBuffer buffer, int sizeClass) {
             this.cache = cache;
@@ -115,35 +100,9 @@ final class PayloadCache {
             return window;
         }
 
-        void reuse() {
-            REFS.setVolatile(this, 1);
-        }
-
         @Override
-        public int refCount() {
-            return (int) REFS.getVolatile(this);
-        }
-
-        @Override
-        public void retain() {
-            int before = (int) REFS.getAndAdd(this, 1);
-            if (before <= 0) {
-                REFS.getAndAdd(this, -1);
-                throw new IllegalStateException("retain of a released message payload");
-            }
-        }
-
-        @Override
-        public boolean release() {
-            int after = (int) REFS.getAndAdd(this, -1) - 1;
-            if (after == 0) {
-                cache.recycle(this);
-                return true;
-            }
-            if (after < 0) {
-                throw new IllegalStateException("message payload released once too often");
-            }
-            return false;
+        protected void freed() {
+            cache.recycle(this);
         }
     }
 }

@@ -18,7 +18,7 @@ class CrcSwitchTest {
         Message m = new Message(0x42, BufferList.wrap(new byte[] {1, 2, 3}), BufferList.wrap(new byte[] {4}),
                 BufferList.wrap(new byte[300]));
         BufferList out = new BufferList();
-        new FrameWriter().message(out, m, 1, EntityName.osd(1), true, crcData);
+        FrameWriter.writeMessage(out, m, 1, EntityName.osd(1), true, crcData);
         return out.toByteArray();
     }
 

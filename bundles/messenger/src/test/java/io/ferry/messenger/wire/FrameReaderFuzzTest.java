@@ -1,8 +1,12 @@
 package io.ferry.messenger.wire;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ferry.api.buffer.BufferList;
+import io.ferry.api.msgr.EntityName;
+import io.ferry.api.msgr.Message;
 import java.nio.ByteBuffer;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -18,11 +22,23 @@ class FrameReaderFuzzTest {
     void frameReaderShouldSurviveMutatedAndRandomStreams() {
         Random random = new Random(0xF00D);
         byte[][] seeds = {FrameReaderTest.stream(true), FrameReaderTest.stream(false)};
+        byte[] large = largeMessageStream();
         int failed = 0;
+        int inPlace = 0;
         for (int round = 0; round < ROUNDS; round++) {
             boolean msgAuth = random.nextBoolean();
+            // every other round as a connection feeds it: owned input, large whole payloads taken in place
+            CountingOwner owner = round % 2 == 0 ? new CountingOwner() : null;
+            boolean takeLarge = owner != null && round % 4 == 2;
             byte[] input;
-            if (round % 4 == 0) {
+            if (takeLarge) {
+                msgAuth = true;
+                input = large.clone();
+                int flips = random.nextInt(3);
+                for (int i = 0; i < flips; i++) {
+                    input[random.nextInt(input.length)] = (byte) random.nextInt(256);
+                }
+            } else if (round % 4 == 0) {
                 input = new byte[random.nextInt(300)];
                 random.nextBytes(input);
             } else {
@@ -35,7 +51,8 @@ class FrameReaderFuzzTest {
                     input = java.util.Arrays.copyOf(input, random.nextInt(input.length + 1));
                 }
             }
-            FrameReader reader = new FrameReader(4096);
+            int limit = takeLarge ? 1 << 16 : 4096;
+            FrameReader reader = new FrameReader(limit);
             reader.setMsgAuth(msgAuth);
             reader.setCheckDataCrc(random.nextInt(3) != 0);
             RecordingSink sink = new RecordingSink();
@@ -43,9 +60,9 @@ class FrameReaderFuzzTest {
             int at = 0;
             int r = FrameReader.NEED_MORE;
             while (at < input.length && r == FrameReader.NEED_MORE) {
-                int n = Math.min(input.length - at, 1 + random.nextInt(64));
+                int n = Math.min(input.length - at, 1 + random.nextInt(takeLarge ? 40_000 : 64));
                 ByteBuffer chunk = whole.duplicate().limit(at + n).position(at);
-                r = reader.feed(chunk, sink);
+                r = reader.feed(chunk, owner, sink);
                 assertTrue(chunk.position() <= at + n);
                 at = chunk.position();
             }
@@ -54,9 +71,29 @@ class FrameReaderFuzzTest {
                 assertNotNull(reader.error(), "a failure always has a reason");
                 assertNotNull(reader.errorKind(), "a failure always has a class");
             }
-            assertTrue(sink.admittedBytes <= 4096L * (sink.messages.size() + 1), "admitted within the limit");
+            assertTrue(sink.admittedBytes <= (long) limit * (sink.messages.size() + 1), "admitted within the limit");
+            if (owner != null) {
+                reader.reset();
+                inPlace += owner.refCount() > 1 ? 1 : 0;
+                sink.messages.forEach(m -> m.release());
+                assertEquals(1, owner.refCount(), "every reference on the input given back, whatever the input");
+            }
         }
         assertTrue(failed > ROUNDS / 4, "the fuzzer reached the error paths: " + failed);
+        assertTrue(inPlace > ROUNDS / 100, "the fuzzer reached messages taken in place: " + inPlace);
+    }
+
+    /** Two messages with a data section large enough to be taken in place, then an ACK. */
+    private static byte[] largeMessageStream() {
+        BufferList out = new BufferList();
+        for (int seq = 1; seq <= 2; seq++) {
+            byte[] data = new byte[FrameReader.IN_PLACE_MIN + seq];
+            new Random(seq).nextBytes(data);
+            FrameWriter.writeMessage(out, new Message(0x40, BufferList.ofUtf8("f" + seq), new BufferList(), BufferList.wrap(data)),
+                    seq, EntityName.osd(2), true);
+        }
+        FrameWriter.writeAck(out, 2);
+        return out.toByteArray();
     }
 
     @Test

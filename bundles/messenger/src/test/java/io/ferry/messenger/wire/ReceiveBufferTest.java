@@ -1,0 +1,182 @@
+package io.ferry.messenger.wire;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ferry.api.buffer.BufferList;
+import io.ferry.api.buffer.ReferenceCounted;
+import io.ferry.api.msgr.EntityName;
+import io.ferry.api.msgr.Message;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The connection's read buffer: compacts like {@link ByteBuffer#compact()} while nothing views it,
+ * never moves or overwrites bytes a live view refers to, moves on to another chunk when the room
+ * runs out, and takes chunks back once their views are gone.
+ */
+class ReceiveBufferTest {
+    private static final int SIZE = 64 * 1024;
+
+    private static byte[] bytes(int from, int length) {
+        byte[] b = new byte[length];
+        for (int i = 0; i < length; i++) {
+            b[i] = (byte) (from + i);
+        }
+        return b;
+    }
+
+    /** As a socket read would: puts {@code data} behind the unparsed bytes. */
+    private static void read(ReceiveBuffer rb, byte[] data) {
+        rb.forRead().put(data);
+        rb.received();
+    }
+
+    private static byte[] take(ByteBuffer in, int n) {
+        byte[] b = new byte[n];
+        in.get(b);
+        return b;
+    }
+
+    @Test
+    void withoutViewsTheUnparsedRestShouldMoveToTheStart() {
+        ReceiveBuffer rb = new ReceiveBuffer(SIZE);
+        read(rb, bytes(0, 100));
+        ByteBuffer in = rb.forParse();
+        assertArrayEquals(bytes(0, 60), take(in, 60));
+        rb.settle();
+        assertEquals(40, rb.unparsed());
+        assertEquals(SIZE - 40, rb.room(), "compacted: the whole chunk but the rest is free");
+        read(rb, bytes(100, 10));
+        assertArrayEquals(bytes(60, 50), take(rb.forParse(), 50));
+        rb.settle();
+        assertEquals(0, rb.unparsed());
+        assertEquals(SIZE, rb.room());
+    }
+
+    @Test
+    void bytesAViewRefersToShouldNeverMoveOrBeOverwritten() {
+        ReceiveBuffer rb = new ReceiveBuffer(SIZE);
+        read(rb, bytes(0, 100));
+        ByteBuffer in = rb.forParse();
+        BufferList view = new BufferList().append(in.duplicate().limit(50), rb.owner());
+        in.position(80);
+        rb.settle();
+        assertEquals(SIZE - 100, rb.room(), "the next read goes behind the viewed bytes");
+        read(rb, bytes(100, 500));
+        assertArrayEquals(bytes(80, 520), take(rb.forParse(), 520));
+        rb.settle();
+        assertArrayEquals(bytes(0, 50), view.toByteArray());
+        view.clear();
+        read(rb, bytes(7, 3));
+        rb.forParse(); // a parser that found too few bytes to consume
+        rb.settle(); // nothing parsed, but no view left: the rest moves to the start
+        assertEquals(SIZE - 3, rb.room());
+        assertArrayEquals(bytes(7, 3), take(rb.forParse(), 3));
+    }
+
+    @Test
+    void aChunkWithoutRoomShouldBeLeftToItsViewsAndComeBackWhenTheyGo() {
+        ReceiveBuffer rb = new ReceiveBuffer(SIZE);
+        ReferenceCounted first = rb.owner();
+        read(rb, bytes(0, SIZE - ReceiveBuffer.MIN_ROOM + 1));
+        ByteBuffer in = rb.forParse();
+        BufferList view = new BufferList().append(in.duplicate().limit(1000), first);
+        in.position(in.limit() - 30); // 30 bytes of a frame not complete yet
+        rb.settle();
+        assertNotSame(first, rb.owner(), "too little room behind a viewed chunk: another one");
+        assertEquals(30, rb.unparsed(), "the unparsed rest came along");
+        assertArrayEquals(bytes(SIZE - ReceiveBuffer.MIN_ROOM + 1 - 30, 30), take(rb.forParse(), 30));
+        rb.settle();
+        assertArrayEquals(bytes(0, 1000), view.toByteArray(), "the old chunk still holds what its view shows");
+        assertEquals(0, rb.spares());
+        view.clear();
+        assertEquals(1, rb.spares(), "the last view gone, the chunk is a spare");
+
+        // the spare serves the next move
+        ReferenceCounted second = rb.owner();
+        read(rb, bytes(1, SIZE - ReceiveBuffer.MIN_ROOM + 1));
+        BufferList held = new BufferList().append(rb.forParse().duplicate().limit(10), second);
+        rb.forParse().position(SIZE - ReceiveBuffer.MIN_ROOM + 1);
+        rb.settle();
+        assertSame(first, rb.owner(), "the spare came back into use");
+        assertEquals(0, rb.spares());
+        held.clear();
+    }
+
+    @Test
+    void clearShouldStartAnewWithoutTouchingViewedBytes() {
+        ReceiveBuffer rb = new ReceiveBuffer(SIZE);
+        read(rb, bytes(0, 64));
+        ReferenceCounted viewed = rb.owner();
+        BufferList view = new BufferList().append(rb.forParse().duplicate().limit(64), viewed);
+        rb.clear();
+        assertEquals(0, rb.unparsed());
+        assertNotSame(viewed, rb.owner());
+        read(rb, bytes(100, 64));
+        assertArrayEquals(bytes(0, 64), view.toByteArray());
+        view.clear();
+        ReferenceCounted current = rb.owner();
+        rb.clear();
+        assertSame(current, rb.owner(), "nothing views it: cleared in place");
+        assertThrows(IllegalArgumentException.class, () -> new ReceiveBuffer(ReceiveBuffer.MIN_ROOM - 1));
+    }
+
+    /**
+     * With the frame reader as the connection drives it: large payloads that arrived whole become
+     * views, the rest are copied, and every reference comes back.
+     */
+    @Test
+    void messagesReadInPlaceShouldViewTheChunkAndReturnItWhenReleased() {
+        BufferList out = new BufferList();
+        for (int seq = 1; seq <= 40; seq++) {
+            byte[] front = bytes(seq, frontSize(seq));
+            FrameWriter.writeMessage(out, new Message(0x30, BufferList.wrap(front), new BufferList(), new BufferList()),
+                    seq, EntityName.osd(1), true);
+        }
+        byte[] stream = out.toByteArray();
+        ReceiveBuffer rb = new ReceiveBuffer(SIZE);
+        FrameReader reader = new FrameReader(1 << 20);
+        reader.setMsgAuth(true);
+        RecordingSink sink = new RecordingSink();
+        List<ReferenceCounted> owners = new ArrayList<>();
+        int at = 0;
+        while (at < stream.length) {
+            // reads of up to 40000 bytes: some messages whole, some cut in two
+            int n = Math.min(Math.min(40_000, stream.length - at), rb.room());
+            rb.forRead().put(stream, at, n);
+            rb.received();
+            at += n;
+            owners.add(rb.owner());
+            assertEquals(FrameReader.NEED_MORE, reader.feed(rb.forParse(), rb.owner(), sink));
+            rb.settle();
+        }
+        assertEquals(40, sink.messages.size());
+        for (int i = 0; i < 40; i++) {
+            assertArrayEquals(bytes(i + 1, frontSize(i + 1)), sink.messages.get(i).front().toByteArray());
+        }
+        Set<ReferenceCounted> chunks = Collections.newSetFromMap(new IdentityHashMap<>());
+        chunks.addAll(owners);
+        int views = chunks.stream().mapToInt(ReferenceCounted::refCount).sum() - 1; // the buffer's own reference
+        assertTrue(views >= 5, "large messages that arrived whole view the chunks they were read into: " + views);
+        sink.messages.forEach(Message::release);
+        for (ReferenceCounted chunk : chunks) {
+            assertTrue(chunk.refCount() <= 1, "only the buffer's own reference may remain");
+        }
+        assertEquals(1, chunks.stream().mapToInt(ReferenceCounted::refCount).sum());
+    }
+
+    /** Every other message small (copied out), the others large (taken in place when whole). */
+    private static int frontSize(int seq) {
+        return seq % 2 == 0 ? 64 + seq * 50 : FrameReader.IN_PLACE_MIN + seq * 100;
+    }
+}
