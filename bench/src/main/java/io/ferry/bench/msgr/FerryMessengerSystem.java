@@ -50,8 +50,10 @@ final class FerryMessengerSystem implements PingPongSystem {
     public void start(int size, int connections, PingPongRecorder recorder) throws Exception {
         this.recorder = recorder;
         serverStack = new PosixNetworkStack("bench-msgr-server", new EpollDriverFactory(), 1);
+        serverStack.pollBeforeSleep(MessengerSuite.pollNanos());
         serverStack.start();
         clientStack = new PosixNetworkStack("bench-msgr-client", new EpollDriverFactory(), 1);
+        clientStack.pollBeforeSleep(MessengerSuite.pollNanos());
         clientStack.start();
         server = new AsyncMessenger(serverStack, MessengerSettings.defaults("bench-server", EntityName.osd(0)));
         server.setDefaultPolicy(Policy.losslessPeer());

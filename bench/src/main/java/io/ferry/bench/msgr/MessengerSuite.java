@@ -48,8 +48,8 @@ public final class MessengerSuite implements BenchSuite {
         List<ResultRow> rows = new ArrayList<>();
         for (int size : selected("ferry.bench.msgr.sizes", SIZES)) {
             for (int conns : selected("ferry.bench.msgr.conns", CONNECTIONS)) {
-                String name = String.format(Locale.ROOT, "msgr %s x %d conn%s", size >= 1024 ? (size / 1024) + " KiB" : size + " B",
-                        conns, conns == 1 ? "" : "s");
+                String name = String.format(Locale.ROOT, "msgr %s x %d conn%s%s", size >= 1024 ? (size / 1024) + " KiB" : size + " B",
+                        conns, conns == 1 ? "" : "s", pollNanos() > 0 ? " [poll " + pollNanos() / 1000 + " us]" : "");
                 List<Supplier<PingPongSystem>> systems = List.of(FerryMessengerSystem::new, NettyFrameSystem::new);
                 List<Turns.Figures> f = Turns.measure(systems, size, conns, options);
                 String[] labels = {"ferry/msgr", "netty/frames"};
@@ -67,6 +67,14 @@ public final class MessengerSuite implements BenchSuite {
             }
         }
         return rows;
+    }
+
+    /**
+     * @return the poll-before-sleep limit both systems' loops get ({@code -Dferry.bench.msgr.pollMicros},
+     *     default 0: they sleep at once, as both do by default)
+     */
+    static long pollNanos() {
+        return Long.getLong("ferry.bench.msgr.pollMicros", 0) * 1000;
     }
 
     /**

@@ -67,8 +67,14 @@ final class NettyFrameSystem implements PingPongSystem {
     public void start(int size, int connections, PingPongRecorder recorder) throws Exception {
         Epoll.ensureAvailability();
         this.recorder = recorder;
-        serverGroup = new EpollEventLoopGroup(1);
-        clientGroup = new EpollEventLoopGroup(1);
+        long poll = MessengerSuite.pollNanos();
+        if (poll > 0) {
+            serverGroup = new EpollEventLoopGroup(1, () -> new AdaptivePollStrategy(poll));
+            clientGroup = new EpollEventLoopGroup(1, () -> new AdaptivePollStrategy(poll));
+        } else {
+            serverGroup = new EpollEventLoopGroup(1);
+            clientGroup = new EpollEventLoopGroup(1);
+        }
         ServerBootstrap sb = new ServerBootstrap().group(serverGroup).channel(EpollServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 512)
                 .childOption(ChannelOption.TCP_NODELAY, true)

@@ -27,6 +27,14 @@ import org.slf4j.LoggerFactory;
  * <p>Wake-up protocol: before the loop blocks in the driver it publishes {@code SLEEPING} and
  * re-checks the external queue; a producer that finds {@code SLEEPING} swaps in {@code AWAKE} and
  * wakes the driver. A producer that queues while the loop is awake costs no system call.
+ *
+ * <p>Poll before sleep (off unless {@link #pollBeforeSleep(long)} set a limit): before blocking,
+ * the loop may poll the driver without waiting, and the external queue, for a while; events that
+ * come meanwhile are handled without the loop ever sleeping, so their producers wake nobody. The
+ * window adapts like Linux's cpuidle haltpoll governor: it grows (from an eighth of the limit,
+ * doubling up to the limit) after a sleep that an event ended within the limit, and halves (down
+ * to none) after a sleep that lasted longer or ended by a timer. A loop whose events come further
+ * apart than the limit thus stops polling after a few turns; at most the limit is spent per sleep.
  */
 public final class DefaultEventCenter implements EventCenter {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultEventCenter.class);
@@ -47,6 +55,13 @@ public final class DefaultEventCenter implements EventCenter {
     /** Set by the loop just before its final drain. */
     private volatile boolean terminated;
     private final AtomicInteger wakeState = new AtomicInteger(AWAKE);
+    /** The longest poll before a sleep, 0 for none; any thread writes, the loop reads once per turn. */
+    private volatile long pollLimitNanos;
+    /** The current (adapted) poll window; loop thread only. */
+    private long pollWindowNanos;
+    /** Polls that met an event, and polls that did not (the loop slept after them); loop thread writes. */
+    private volatile long pollsCaught;
+    private volatile long pollsMissed;
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final Map<Pollable, Registration> fileEvents = new IdentityHashMap<>();
     private final EventDriver.ReadyHandler readyHandler = this::onReady;
@@ -182,6 +197,21 @@ public final class DefaultEventCenter implements EventCenter {
         if (next != null) {
             timeout = Math.max(0, Math.min(timeout, next.deadline - System.nanoTime()));
         }
+        long pollLimit = pollLimitNanos;
+        if (pollLimit > 0 && timeout > 0 && external.isEmpty()) {
+            long window = Math.min(Math.min(pollWindowNanos, pollLimit), timeout);
+            if (window > 0) {
+                if (pollFor(window)) {
+                    runDueTimers();
+                    runQueuedExternal();
+                    return (int) (eventsProcessed - before);
+                }
+                if (timeout != Long.MAX_VALUE) {
+                    timeout = Math.max(0, timeout - window);
+                }
+            }
+        }
+        long sleptAt = pollLimit > 0 && timeout > 0 ? System.nanoTime() : 0;
         if (timeout > 0) {
             wakeState.set(SLEEPING);
             if (!external.isEmpty()) {
@@ -194,9 +224,63 @@ public final class DefaultEventCenter implements EventCenter {
             // Ordered store suffices: a producer that still reads SLEEPING only adds a spare wake-up.
             wakeState.lazySet(AWAKE);
         }
+        if (sleptAt != 0) {
+            adaptPollWindow(pollLimit, System.nanoTime() - sleptAt, eventsProcessed != before || !external.isEmpty());
+        }
         runDueTimers();
         runQueuedExternal();
         return (int) (eventsProcessed - before);
+    }
+
+    /**
+     * Lets the loop poll for up to {@code limitNanos} before it sleeps (see the class comment); 0
+     * turns polling off. Any thread; the loop applies it on its next turn.
+     */
+    public void pollBeforeSleep(long limitNanos) {
+        if (limitNanos < 0) {
+            throw new IllegalArgumentException("poll limit must not be negative: " + limitNanos);
+        }
+        pollLimitNanos = limitNanos;
+    }
+
+    /** @return the poll limit, 0 when the loop sleeps at once. */
+    public long pollBeforeSleepNanos() {
+        return pollLimitNanos;
+    }
+
+    /** @return polls before a sleep that met an event (the loop did not sleep); any thread, approximate. */
+    public long pollsCaught() {
+        return pollsCaught;
+    }
+
+    /** @return polls before a sleep that met none (the loop slept after them); any thread, approximate. */
+    public long pollsMissed() {
+        return pollsMissed;
+    }
+
+    /** Polls the driver and the external queue without blocking for up to {@code windowNanos}. @return true if something came */
+    private boolean pollFor(long windowNanos) throws IOException {
+        long deadline = System.nanoTime() + windowNanos;
+        do {
+            if (driver.poll(readyHandler, 0) > 0 || !external.isEmpty()) {
+                pollsCaught++;
+                return true;
+            }
+            Thread.onSpinWait();
+        } while (System.nanoTime() - deadline < 0);
+        pollsMissed++;
+        return false;
+    }
+
+    /** After a sleep of {@code sleptNanos}: grow the window if polling that much longer would have met what woke us, else shrink it. */
+    private void adaptPollWindow(long limit, long sleptNanos, boolean woken) {
+        long smallest = Math.max(1, limit / 8);
+        long window = Math.min(pollWindowNanos, limit);
+        if (woken && window + sleptNanos <= limit) {
+            pollWindowNanos = Math.min(limit, Math.max(smallest, window * 2));
+        } else if (window > 0) {
+            pollWindowNanos = window / 2 < smallest ? 0 : window / 2;
+        }
     }
 
     /**

@@ -35,6 +35,7 @@ public final class PosixNetworkStack implements NetworkStack {
     private volatile EventLoopWorkerPool pool;
     private volatile List<EventLoopWorker> workers = List.of();
     private volatile boolean stopped;
+    private volatile long pollBeforeSleepNanos;
 
     /**
      * @param threadPrefix worker thread names are {@code prefix-N}
@@ -59,6 +60,7 @@ public final class PosixNetworkStack implements NetworkStack {
         EventLoopWorkerPool started = EventLoopWorkerPool.start(threadPrefix, workerCount, driverFactory);
         pool = started;
         workers = started.eventLoopWorkers();
+        applyPollBeforeSleep();
         LOG.info("posix stack started: {} workers on {} with {} sockets, system calls through {}", workerCount,
                 driverFactory.name(), sockets.name(), nativeCalls());
     }
@@ -83,6 +85,40 @@ public final class PosixNetworkStack implements NetworkStack {
     }
 
     /** @return the number of open sockets (listeners and connections). */
+    /**
+     * Lets every worker poll for up to {@code limitNanos} before it sleeps, 0 for never
+     * ({@link io.ferry.core.event.DefaultEventCenter#pollBeforeSleep(long)}); any thread, also
+     * before {@link #start()} and while the stack runs.
+     */
+    public void pollBeforeSleep(long limitNanos) {
+        if (limitNanos < 0) {
+            throw new IllegalArgumentException("poll limit must not be negative: " + limitNanos);
+        }
+        pollBeforeSleepNanos = limitNanos;
+        applyPollBeforeSleep();
+    }
+
+    /** @return the workers' poll limit in nanoseconds, 0 when they sleep at once. */
+    public long pollBeforeSleepNanos() {
+        return pollBeforeSleepNanos;
+    }
+
+    /** @return polls before a sleep that met an event, over every worker (approximate while running). */
+    public long pollsCaught() {
+        return workers.stream().mapToLong(w -> w.defaultCenter().pollsCaught()).sum();
+    }
+
+    /** @return polls before a sleep that met none, over every worker (approximate while running). */
+    public long pollsMissed() {
+        return workers.stream().mapToLong(w -> w.defaultCenter().pollsMissed()).sum();
+    }
+
+    private void applyPollBeforeSleep() {
+        for (EventLoopWorker w : workers) {
+            w.defaultCenter().pollBeforeSleep(pollBeforeSleepNanos);
+        }
+    }
+
     public int openSockets() {
         return tracker.size();
     }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -46,7 +47,15 @@ public final class PosixStackComponent implements NetworkStack {
     private final PosixStackMBeanRegistration jmx = new PosixStackMBeanRegistration(() -> stack);
 
     /** Valid settings, after checking. */
-    record Settings(int workers, String driver) {
+    record Settings(int workers, String driver, int pollMicros) {
+        Settings(int workers, String driver) {
+            this(workers, driver, PosixStackConfig.POLL_MICROS_DEFAULT);
+        }
+
+        /** @return true if {@code other} runs the same stack (what differs can change while it runs) */
+        boolean sameStack(Settings other) {
+            return other != null && workers == other.workers && driver.equals(other.driver);
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.AT_LEAST_ONE, policy = ReferencePolicy.DYNAMIC,
@@ -75,6 +84,12 @@ public final class PosixStackComponent implements NetworkStack {
     void modified(Map<String, Object> properties) throws IOException {
         Settings wanted = parse(properties);
         if (wanted == null || wanted.equals(settings)) {
+            return;
+        }
+        if (wanted.sameStack(settings)) {
+            stack.pollBeforeSleep(TimeUnit.MICROSECONDS.toNanos(wanted.pollMicros()));
+            settings = wanted;
+            LOG.info("posix stack: workers poll up to {} us before sleeping", wanted.pollMicros());
             return;
         }
         PosixNetworkStack next;
@@ -128,7 +143,20 @@ public final class PosixStackComponent implements NetworkStack {
                     driver, driverNames(), describe());
             return null;
         }
-        return new Settings((int) workers, driver);
+        Object p = properties.getOrDefault("pollMicros", PosixStackConfig.POLL_MICROS_DEFAULT);
+        long pollMicros;
+        try {
+            pollMicros = wholeNumber(p);
+        } catch (NumberFormatException | ArithmeticException e) {
+            LOG.error("posix stack: refused configuration: pollMicros='{}' is not a whole number; keeping {}", p, describe());
+            return null;
+        }
+        if (pollMicros < 0 || pollMicros > PosixStackConfig.POLL_MICROS_MAX) {
+            LOG.error("posix stack: refused configuration: pollMicros={} must be 0..{}; keeping {}", pollMicros,
+                    PosixStackConfig.POLL_MICROS_MAX, describe());
+            return null;
+        }
+        return new Settings((int) workers, driver, (int) pollMicros);
     }
 
     /** Reads a whole number exactly: no truncation of 2.7 or of values beyond a long. */
@@ -149,6 +177,7 @@ public final class PosixStackComponent implements NetworkStack {
             throw new IOException("no event driver available (have " + driverNames() + ")");
         }
         PosixNetworkStack next = new PosixNetworkStack("ferry-posix", factory, s.workers());
+        next.pollBeforeSleep(TimeUnit.MICROSECONDS.toNanos(s.pollMicros()));
         next.start();
         return next;
     }

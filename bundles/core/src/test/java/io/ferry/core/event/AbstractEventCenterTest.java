@@ -259,6 +259,62 @@ abstract class AbstractEventCenterTest {
         assertNull(loop.failure());
     }
 
+    @Test
+    void aPollingLoopMeetsQuickEventsAwakeLosesNoneAndStopsPollingWhenTheyComeRarely() throws Exception {
+        // An hour per wait: whatever is not met while polling needs the wake-up hand-shake to run at all.
+        ManualLoop loop = new ManualLoop("poll-" + factory().name(), factory().create(), Duration.ofHours(1)).start();
+        cleanup.push(loop);
+        DefaultEventCenter center = loop.center;
+        assertThrows(IllegalArgumentException.class, () -> center.pollBeforeSleep(-1));
+        center.pollBeforeSleep(TimeUnit.MILLISECONDS.toNanos(2));
+        TestSignal signal = signal();
+        AtomicInteger signalled = new AtomicInteger();
+        FileEvent readiness = EventLoops.callAndWait(center, () -> center.createFileEvent(signal.pollable(),
+                EventMask.READABLE, mask -> {
+                    try {
+                        signal.drain();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    signalled.incrementAndGet();
+                }), WAIT);
+
+        // Quick events, tasks and readiness in turn: each comes right after the previous one ran.
+        for (int round = 0; round < 500; round++) {
+            if (round % 2 == 0) {
+                CompletableFuture<Boolean> ran = new CompletableFuture<>();
+                assertTrue(center.execute(() -> ran.complete(center.inEventLoop())));
+                assertTrue(EventLoops.await(ran, WAIT, "round " + round + ": a task"));
+            } else {
+                int before = signalled.get();
+                signal.raise();
+                EventLoops.awaitCondition(() -> signalled.get() > before, WAIT, "round " + round + ": readiness");
+            }
+        }
+        assertTrue(center.pollsCaught() > 0, "events met while polling: " + center.pollsCaught());
+
+        // Rare events: after a few sleeps the window is gone and the loop sleeps at once.
+        for (int round = 0; round < 20; round++) {
+            Thread.sleep(20);
+            CompletableFuture<Void> ran = new CompletableFuture<>();
+            assertTrue(center.execute(() -> ran.complete(null)));
+            EventLoops.await(ran, WAIT, "rare round " + round);
+        }
+        long missed = center.pollsMissed();
+        for (int round = 0; round < 10; round++) {
+            Thread.sleep(20);
+            CompletableFuture<Void> ran = new CompletableFuture<>();
+            assertTrue(center.execute(() -> ran.complete(null)));
+            EventLoops.await(ran, WAIT, "rare round " + round);
+        }
+        assertEquals(missed, center.pollsMissed(), "no polling while events come further apart than the limit");
+
+        center.pollBeforeSleep(0);
+        assertEquals(0, center.pollBeforeSleepNanos());
+        EventLoops.runAndWait(center, readiness::cancel, WAIT);
+        assertNull(loop.failure());
+    }
+
     // ---- failures ----
 
     @Test

@@ -118,6 +118,29 @@ class PosixStackComponentConfigTest {
     }
 
     @Test
+    void pollBeforeSleepIsCheckedAndChangedWithoutRestartingTheStack() throws Exception {
+        assertEquals(new PosixStackComponent.Settings(PosixStackConfig.WORKERS_DEFAULT, PosixStackConfig.DRIVER_DEFAULT, 50),
+                component.parse(config("pollMicros", " 50 ")));
+        assertNull(component.parse(config("pollMicros", -1)), "negative");
+        assertNull(component.parse(config("pollMicros", PosixStackConfig.POLL_MICROS_MAX + 1)), "beyond the limit");
+        assertNull(component.parse(config("pollMicros", "soon")), "not a number");
+        assertNull(component.parse(config("pollMicros", 2.5d)), "not a whole number");
+
+        component.activate(config("workers", 2, "driver", "nio", "pollMicros", 20));
+        PosixNetworkStack stack = component.current();
+        assertEquals(TimeUnit.MICROSECONDS.toNanos(20), stack.pollBeforeSleepNanos());
+        AsyncServer server = closeLater(AsyncEchoServer.start(component, LOOPBACK, SocketOptions.DEFAULT, WAIT));
+        ConnectedSocket open = closeLater(component.connect(server.localAddress(), SocketOptions.DEFAULT,
+                component.leastLoadedWorker()));
+        component.modified(config("workers", 2, "driver", "nio", "pollMicros", 100));
+        assertSame(stack, component.current(), "a new poll limit keeps the stack and its connections");
+        assertTrue(stack.eventLoopWorkers().stream()
+                .allMatch(w -> w.defaultCenter().pollBeforeSleepNanos() == TimeUnit.MICROSECONDS.toNanos(100)));
+        assertTrue(open.isOpen(), "the connection made before the change is still open");
+        echoOnce();
+    }
+
+    @Test
     void parseRefusesADriverThatIsRegisteredButUnavailable() {
         component.addDriver(new UnavailableDriverFactory());
         assertNull(component.parse(config("driver", UnavailableDriverFactory.NAME)));
