@@ -30,11 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Poll before sleep (off unless {@link #pollBeforeSleep(long)} set a limit): before blocking,
  * the loop may poll the driver without waiting, and the external queue, for a while; events that
- * come meanwhile are handled without the loop ever sleeping, so their producers wake nobody. The
- * window adapts like Linux's cpuidle haltpoll governor: it grows (from an eighth of the limit,
- * doubling up to the limit) after a sleep that an event ended within the limit, and halves (down
- * to none) after a sleep that lasted longer or ended by a timer. A loop whose events come further
- * apart than the limit thus stops polling after a few turns; at most the limit is spent per sleep.
+ * come meanwhile are handled without the loop ever sleeping, so their producers wake nobody. How
+ * long is a {@link PollWindow}, adapted to how soon events come; a sleep ended by a time event
+ * counts as not woken.
  */
 public final class DefaultEventCenter implements EventCenter {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultEventCenter.class);
@@ -57,8 +55,8 @@ public final class DefaultEventCenter implements EventCenter {
     private final AtomicInteger wakeState = new AtomicInteger(AWAKE);
     /** The longest poll before a sleep, 0 for none; any thread writes, the loop reads once per turn. */
     private volatile long pollLimitNanos;
-    /** The current (adapted) poll window; loop thread only. */
-    private long pollWindowNanos;
+    /** How long to poll next; loop thread only. */
+    private final PollWindow pollWindow = new PollWindow();
     /** Polls that met an event, and polls that did not (the loop slept after them); loop thread writes. */
     private volatile long pollsCaught;
     private volatile long pollsMissed;
@@ -199,7 +197,7 @@ public final class DefaultEventCenter implements EventCenter {
         }
         long pollLimit = pollLimitNanos;
         if (pollLimit > 0 && timeout > 0 && external.isEmpty()) {
-            long window = Math.min(Math.min(pollWindowNanos, pollLimit), timeout);
+            long window = Math.min(pollWindow.next(pollLimit), timeout);
             if (window > 0) {
                 if (pollFor(window)) {
                     runDueTimers();
@@ -225,7 +223,7 @@ public final class DefaultEventCenter implements EventCenter {
             wakeState.lazySet(AWAKE);
         }
         if (sleptAt != 0) {
-            adaptPollWindow(pollLimit, System.nanoTime() - sleptAt, eventsProcessed != before || !external.isEmpty());
+            pollWindow.afterSleep(pollLimit, System.nanoTime() - sleptAt, eventsProcessed != before || !external.isEmpty());
         }
         runDueTimers();
         runQueuedExternal();
@@ -270,17 +268,6 @@ public final class DefaultEventCenter implements EventCenter {
         } while (System.nanoTime() - deadline < 0);
         pollsMissed++;
         return false;
-    }
-
-    /** After a sleep of {@code sleptNanos}: grow the window if polling that much longer would have met what woke us, else shrink it. */
-    private void adaptPollWindow(long limit, long sleptNanos, boolean woken) {
-        long smallest = Math.max(1, limit / 8);
-        long window = Math.min(pollWindowNanos, limit);
-        if (woken && window + sleptNanos <= limit) {
-            pollWindowNanos = Math.min(limit, Math.max(smallest, window * 2));
-        } else if (window > 0) {
-            pollWindowNanos = window / 2 < smallest ? 0 : window / 2;
-        }
     }
 
     /**

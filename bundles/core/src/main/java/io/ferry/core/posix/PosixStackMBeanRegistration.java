@@ -3,6 +3,7 @@ package io.ferry.core.posix;
 import io.ferry.core.event.EventLoopWorker;
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -100,5 +101,23 @@ final class PosixStackMBeanRegistration implements PosixStackMXBean {
     @Override
     public long getHandlerFailures() {
         return workers().stream().mapToLong(w -> w.defaultCenter().handlerFailures()).sum();
+    }
+
+    @Override
+    public long getPollBeforeSleepMicros() {
+        PosixNetworkStack s = stack.get();
+        return s == null ? 0 : TimeUnit.NANOSECONDS.toMicros(s.pollBeforeSleepNanos());
+    }
+
+    @Override
+    public long getPollsCaught() {
+        PosixNetworkStack s = stack.get();
+        return s == null ? 0 : s.pollsCaught();
+    }
+
+    @Override
+    public long getPollsMissed() {
+        PosixNetworkStack s = stack.get();
+        return s == null ? 0 : s.pollsMissed();
     }
 }

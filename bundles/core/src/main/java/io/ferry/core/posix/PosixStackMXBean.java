@@ -29,4 +29,13 @@ public interface PosixStackMXBean {
 
     /** @return handler exceptions caught by the workers' event centers, summed. */
     long getHandlerFailures();
+
+    /** @return how long a worker may poll before it sleeps (configuration {@code pollMicros}), 0 for not at all. */
+    long getPollBeforeSleepMicros();
+
+    /** @return polls before a sleep that met an event (the worker did not sleep), summed over the workers. */
+    long getPollsCaught();
+
+    /** @return polls before a sleep that met none (the worker slept after polling), summed over the workers. */
+    long getPollsMissed();
 }

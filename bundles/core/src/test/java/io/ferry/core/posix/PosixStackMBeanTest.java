@@ -33,9 +33,13 @@ class PosixStackMBeanTest {
             assertArrayEquals(new int[] {0, 0, 0}, (int[]) server.getAttribute(name, "WorkerLoads"));
             assertEquals(0, server.getAttribute(name, "OpenSockets"));
             assertEquals(0L, server.getAttribute(name, "HandlerFailures"));
+            assertEquals(0L, server.getAttribute(name, "PollBeforeSleepMicros"), "workers sleep at once by default");
+            assertEquals(0L, server.getAttribute(name, "PollsCaught"));
 
             component.modified(Map.of("workers", 1, "driver", "nio"));
             assertEquals(1, server.getAttribute(name, "WorkerCount"), "reads the running stack after a change");
+            component.modified(Map.of("workers", 1, "driver", "nio", "pollMicros", 40));
+            assertEquals(40L, server.getAttribute(name, "PollBeforeSleepMicros"));
             assertEquals(1, ((long[]) server.getAttribute(name, "WorkerEventsProcessed")).length);
         } finally {
             component.deactivate();
