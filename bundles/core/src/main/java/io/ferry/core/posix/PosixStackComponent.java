@@ -123,40 +123,37 @@ public final class PosixStackComponent implements NetworkStack {
 
     /** Checks the configuration; logs and returns null if a value is bad. */
     Settings parse(Map<String, Object> properties) {
-        Object w = properties.getOrDefault("workers", PosixStackConfig.WORKERS_DEFAULT);
-        Object d = properties.getOrDefault("driver", PosixStackConfig.DRIVER_DEFAULT);
-        long workers;
-        try {
-            workers = wholeNumber(w);
-        } catch (NumberFormatException | ArithmeticException e) {
-            LOG.error("posix stack: refused configuration: workers='{}' is not a whole number; keeping {}", w, describe());
+        Integer workers = wholeNumberIn(properties, "workers", PosixStackConfig.WORKERS_DEFAULT, 1,
+                PosixStackConfig.WORKERS_MAX);
+        if (workers == null) {
             return null;
         }
-        if (workers < 1 || workers > PosixStackConfig.WORKERS_MAX) {
-            LOG.error("posix stack: refused configuration: workers={} must be 1..{}; keeping {}", workers,
-                    PosixStackConfig.WORKERS_MAX, describe());
-            return null;
-        }
-        String driver = String.valueOf(d).trim();
+        String driver = String.valueOf(properties.getOrDefault("driver", PosixStackConfig.DRIVER_DEFAULT)).trim();
         if (!driver.equals("auto") && findDriver(driver) == null) {
             LOG.error("posix stack: refused configuration: driver='{}' is not an available event driver (have {}); keeping {}",
                     driver, driverNames(), describe());
             return null;
         }
-        Object p = properties.getOrDefault("pollMicros", PosixStackConfig.POLL_MICROS_DEFAULT);
-        long pollMicros;
+        Integer pollMicros = wholeNumberIn(properties, "pollMicros", PosixStackConfig.POLL_MICROS_DEFAULT, 0,
+                PosixStackConfig.POLL_MICROS_MAX);
+        return pollMicros == null ? null : new Settings(workers, driver, pollMicros);
+    }
+
+    /** @return the value of {@code key} (or its default) if it is a whole number in min..max, else null (logged) */
+    private Integer wholeNumberIn(Map<String, Object> properties, String key, int defaultValue, int min, int max) {
+        Object value = properties.getOrDefault(key, defaultValue);
+        long n;
         try {
-            pollMicros = wholeNumber(p);
+            n = wholeNumber(value);
         } catch (NumberFormatException | ArithmeticException e) {
-            LOG.error("posix stack: refused configuration: pollMicros='{}' is not a whole number; keeping {}", p, describe());
+            LOG.error("posix stack: refused configuration: {}='{}' is not a whole number; keeping {}", key, value, describe());
             return null;
         }
-        if (pollMicros < 0 || pollMicros > PosixStackConfig.POLL_MICROS_MAX) {
-            LOG.error("posix stack: refused configuration: pollMicros={} must be 0..{}; keeping {}", pollMicros,
-                    PosixStackConfig.POLL_MICROS_MAX, describe());
+        if (n < min || n > max) {
+            LOG.error("posix stack: refused configuration: {}={} must be {}..{}; keeping {}", key, n, min, max, describe());
             return null;
         }
-        return new Settings((int) workers, driver, (int) pollMicros);
+        return (int) n;
     }
 
     /** Reads a whole number exactly: no truncation of 2.7 or of values beyond a long. */

@@ -32,6 +32,14 @@ class FrameWriterTest {
         return new Message(0x30, BufferList.wrap(front), new BufferList(), new BufferList().append(d)).tid(seq);
     }
 
+    /** @return a writer on {@code out} that staged and published one small message, seq 1 */
+    private static FrameWriter writerWithOneFrame(BufferList out) {
+        FrameWriter writer = new FrameWriter(out);
+        writer.message(message(1, 64, 0, false), 1, ME, true, true);
+        writer.publish();
+        return writer;
+    }
+
     private static byte[] oneFrameEncoding(Message m, long seq) {
         BufferList expected = new BufferList();
         FrameWriter.writeMessage(expected, m, seq, ME, true);
@@ -91,9 +99,7 @@ class FrameWriterTest {
     @Test
     void theChunkShouldBeReusedOnlyOnceEveryViewWasConsumed() {
         BufferList out = new BufferList();
-        FrameWriter writer = new FrameWriter(out);
-        writer.message(message(1, 64, 0, false), 1, ME, true, true);
-        writer.publish();
+        FrameWriter writer = writerWithOneFrame(out);
         ByteBuffer first = out.segment(0);
         byte[] firstBytes = out.toByteArray();
 
@@ -142,9 +148,7 @@ class FrameWriterTest {
     @Test
     void discardShouldDropStagedBytesAfterTheListWasCleared() {
         BufferList out = new BufferList();
-        FrameWriter writer = new FrameWriter(out);
-        writer.message(message(1, 64, 0, false), 1, ME, true, true);
-        writer.publish();
+        FrameWriter writer = writerWithOneFrame(out);
         writer.ack(1);
         out.clear();
         writer.discard();
