@@ -57,6 +57,8 @@ public final class DefaultEventCenter implements EventCenter {
     private volatile long pollLimitNanos;
     /** How long to poll next; loop thread only. */
     private final PollWindow pollWindow = new PollWindow();
+    /** Set by {@link #wakeup()}: ends a poll before sleep, which would otherwise drain the driver's wake-up unseen. */
+    private volatile boolean wakeupRequested;
     /** Polls that met an event, and polls that did not (the loop slept after them); loop thread writes. */
     private volatile long pollsCaught;
     private volatile long pollsMissed;
@@ -200,9 +202,7 @@ public final class DefaultEventCenter implements EventCenter {
             long window = Math.min(pollWindow.next(pollLimit), timeout);
             if (window > 0) {
                 if (pollFor(window)) {
-                    runDueTimers();
-                    runQueuedExternal();
-                    return (int) (eventsProcessed - before);
+                    return finishTurn(before);
                 }
                 if (timeout != Long.MAX_VALUE) {
                     timeout = Math.max(0, timeout - window);
@@ -225,9 +225,26 @@ public final class DefaultEventCenter implements EventCenter {
         if (sleptAt != 0) {
             pollWindow.afterSleep(pollLimit, System.nanoTime() - sleptAt, eventsProcessed != before || !external.isEmpty());
         }
+        return finishTurn(before);
+    }
+
+    /** The end of a turn: due timers, queued external events. @return events processed since {@code before} */
+    private int finishTurn(long before) {
         runDueTimers();
         runQueuedExternal();
+        if (wakeupRequested) {
+            wakeupRequested = false;
+        }
         return (int) (eventsProcessed - before);
+    }
+
+    /**
+     * Makes the loop return from {@link #processEvents(long)} soon, whether it sleeps in the driver
+     * or polls before sleeping (for example so that its thread notices a stop request). Any thread.
+     */
+    public void wakeup() {
+        wakeupRequested = true;
+        driver.wakeup();
     }
 
     /**
@@ -260,7 +277,7 @@ public final class DefaultEventCenter implements EventCenter {
     private boolean pollFor(long windowNanos) throws IOException {
         long deadline = System.nanoTime() + windowNanos;
         do {
-            if (driver.poll(readyHandler, 0) > 0 || !external.isEmpty()) {
+            if (driver.poll(readyHandler, 0) > 0 || !external.isEmpty() || wakeupRequested) {
                 pollsCaught++;
                 return true;
             }

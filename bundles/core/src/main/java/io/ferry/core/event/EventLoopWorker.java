@@ -63,7 +63,7 @@ public final class EventLoopWorker implements Worker {
             throw new IllegalStateException("a worker cannot stop itself");
         }
         stopRequested = true;
-        center.driver().wakeup();
+        center.wakeup();
         try {
             thread.join(timeoutMillis);
         } catch (InterruptedException e) {

@@ -315,6 +315,26 @@ abstract class AbstractEventCenterTest {
         assertNull(loop.failure());
     }
 
+    @Test
+    void aLoopPollingBeforeSleepStillHearsAWakeUpMeantToStopIt() throws Exception {
+        // A poll drains the driver's wake-up like any event; the stop request must not be lost in
+        // it, or the loop would sleep out its whole wait (an hour here) before seeing the request.
+        for (int round = 0; round < 3; round++) {
+            ManualLoop loop = new ManualLoop("poll-stop-" + factory().name(), factory().create(), Duration.ofHours(1)).start();
+            loop.center.pollBeforeSleep(TimeUnit.MILLISECONDS.toNanos(10));
+            // tasks 3 ms apart: each sleep ends within the limit, so the window grows to several ms
+            for (int task = 0; task < 8; task++) {
+                EventLoops.runAndWait(loop.center, () -> { }, WAIT);
+                Thread.sleep(3);
+            }
+            EventLoops.runAndWait(loop.center, () -> { }, WAIT);
+            long polled = loop.center.pollsCaught() + loop.center.pollsMissed();
+            loop.close(); // lands while the loop polls after that task; must end it within close()'s bound
+            assertTrue(polled > 0, "the loop polled before sleeping");
+            assertNull(loop.failure());
+        }
+    }
+
     // ---- failures ----
 
     @Test

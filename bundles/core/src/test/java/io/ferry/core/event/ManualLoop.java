@@ -61,7 +61,7 @@ final class ManualLoop implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stop = true;
-        center.driver().wakeup();
+        center.wakeup();
         thread.join(10_000);
         if (thread.isAlive()) {
             throw new AssertionError(thread.getName() + " did not stop within 10 s");
