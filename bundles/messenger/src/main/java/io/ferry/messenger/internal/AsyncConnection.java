@@ -1058,7 +1058,7 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
             return socket == s && phase != Phase.CLOSED;
         } finally {
             if (socket == s) {
-                received.settle();
+                received.settle(reader.wholeBytesWanted());
             }
         }
     }

@@ -21,8 +21,9 @@ import java.nio.ByteOrder;
  * (to be reused) when every list holding one of the views released it. Payloads of 1-16 KiB are
  * copied into recycled, cache-warm buffers ({@link PayloadCache}), smaller ones into a small array.
  * When the caller's input is itself owned ({@link #feed(ByteBuffer, ReferenceCounted, Sink)}, a
- * {@link ReceiveBuffer}'s chunk) and a larger payload arrived whole in it, the sections are views
- * of the input and nothing is copied; a larger payload that arrives in pieces gets an array.
+ * {@link ReceiveBuffer}'s chunk) and can hold a larger payload whole, the reader waits until all of
+ * it is there ({@link #wholeBytesWanted()}) and makes the sections views of the input: nothing is
+ * copied. A payload larger than the input can hold is gathered into an array.
  *
  * <p>Single thread: the owning connection's event loop.
  */
@@ -66,7 +67,7 @@ public final class FrameReader {
         OVERSIZED
     }
 
-    private enum State { TAG, ACK, KEEPALIVE2, KEEPALIVE2_ACK, HEADER, ADMIT, FRONT, MIDDLE, DATA, FOOTER, CLOSED, FAILED }
+    private enum State { TAG, ACK, KEEPALIVE2, KEEPALIVE2_ACK, HEADER, ADMIT, WHOLE, FRONT, MIDDLE, DATA, FOOTER, CLOSED, FAILED }
 
     private static final byte[] NO_PAYLOAD = new byte[0];
     /**
@@ -159,6 +160,14 @@ public final class FrameReader {
         return framesDecoded;
     }
 
+    /**
+     * @return the payload bytes the reader waits to see whole in its owned input before it takes
+     *     them in place, else 0; the caller keeps that much room from the unparsed bytes on
+     */
+    public int wholeBytesWanted() {
+        return state == State.WHOLE ? frontLen + middleLen + dataLen : 0;
+    }
+
     /** @return true between the start of a message and its end (a partial frame is held). */
     public boolean inFrame() {
         return state != State.TAG || have > 0;
@@ -199,10 +208,13 @@ public final class FrameReader {
     }
 
     /**
-     * As {@link #feed(ByteBuffer, Sink)}, for input owned by {@code inOwner}: a message whose payload
-     * is whole in {@code in} gets sections that are views of it, each holding a reference on
-     * {@code inOwner}. The caller must not overwrite bytes of {@code in} while it has references
-     * beyond its own (the reader also holds one from the payload until the footer is read).
+     * As {@link #feed(ByteBuffer, Sink)}, for input owned by {@code inOwner}: a large message whose
+     * payload fits in {@code in}'s capacity is left unconsumed until it is whole there (the caller
+     * keeps {@link #wholeBytesWanted()} bytes of room from the unparsed ones on, and feeds the same
+     * bytes again with more behind them), then gets sections that are views of {@code in}, each
+     * holding a reference on {@code inOwner}. The caller must not overwrite bytes of {@code in}
+     * while it has references beyond its own (the reader also holds one from the payload until the
+     * footer is read).
      *
      * @param inOwner the owner of {@code in}'s memory, or null to copy payloads
      */
@@ -299,14 +311,9 @@ public final class FrameReader {
                     middleLen = (int) header.middleLen();
                     dataLen = (int) header.dataLen();
                     sectionFill = 0;
-                    if (inOwner != null && total >= IN_PLACE_MIN && in.remaining() >= total) {
-                        // a large payload, whole here: the sections will be views of the input
-                        inOwner.retain();
-                        inPlaceOwner = inOwner;
-                        inPlace = in;
-                        inPlaceAt = in.position();
-                        in.position(inPlaceAt + (int) total);
-                        footerNext();
+                    if (inOwner != null && total >= IN_PLACE_MIN && total <= in.capacity()) {
+                        // a large payload the input can hold whole: wait for all of it there
+                        state = State.WHOLE;
                         break;
                     }
                     if (PayloadCache.fits(total)) {
@@ -315,6 +322,20 @@ public final class FrameReader {
                         payload = total == 0 ? NO_PAYLOAD : new byte[(int) total];
                     }
                     state = State.FRONT;
+                    break;
+                }
+                case WHOLE: {
+                    int total = frontLen + middleLen + dataLen;
+                    if (inOwner == null || in.remaining() < total) {
+                        return NEED_MORE;
+                    }
+                    // the sections will be views of the input: nothing copied
+                    inOwner.retain();
+                    inPlaceOwner = inOwner;
+                    inPlace = in;
+                    inPlaceAt = in.position();
+                    in.position(inPlaceAt + total);
+                    footerNext();
                     break;
                 }
                 case FRONT:

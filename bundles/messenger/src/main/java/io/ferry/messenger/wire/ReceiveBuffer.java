@@ -88,6 +88,14 @@ public final class ReceiveBuffer {
 
     /** Takes in how far the parsers got in {@link #forParse()} and makes room for the next read. */
     public void settle() {
+        settle(0);
+    }
+
+    /**
+     * As {@link #settle()}, keeping room for {@code wholeBytes} bytes from the first unparsed one on
+     * (at most the chunk size): a frame the parser wants to see whole before it takes it in place.
+     */
+    public void settle(int wholeBytes) {
         parseFrom = chunk.buffer.position();
         int rest = end - parseFrom;
         if (chunk.refCount() == 1) {
@@ -100,7 +108,7 @@ public final class ReceiveBuffer {
             end = rest;
             return;
         }
-        if (chunk.buffer.capacity() - end >= MIN_ROOM) {
+        if (chunk.buffer.capacity() - end >= MIN_ROOM && chunk.buffer.capacity() - parseFrom >= wholeBytes) {
             return;
         }
         Chunk next = take();
