@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A connection's read buffer, made of direct chunks that received messages' sections may be views
- * of (see {@link FrameReader#feed(ByteBuffer, ReferenceCounted, FrameReader.Sink)}): a message that
- * arrived whole is handed on without copying its payload out of the buffer the socket read into.
+ * of (see {@link FrameReader#feed(ByteBuffer, ReferenceCounted, FrameReader.Sink)}): a large
+ * message is handed on without copying its payload out of the buffer the socket read into.
  *
  * <p>The buffer alternates between two modes. Between reads, {@link #forRead()} is positioned at
  * the free room behind the unparsed bytes; {@link #forParse()} then shows the unparsed bytes
@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * back. Where the next read goes depends on whether any view of the chunk is still alive:
  * none (the usual case between echoes, and always during a handshake) - the unparsed rest moves to
  * the chunk's start, as {@link ByteBuffer#compact()}; some - the chunk's bytes stay put and
- * reading goes on behind them while at least {@value #MIN_ROOM} bytes are free, after which the
- * unparsed rest is copied to another chunk and this one is left to its views.
+ * reading goes on behind them while at least {@value #MIN_ROOM} bytes are free (and, with
+ * {@link #settle(int)}, while a frame the parser wants whole still fits from its first byte on),
+ * after which the unparsed rest is copied to another chunk and this one is left to its views.
  *
  * <p><b>Lifetime:</b> a chunk is the {@link ReferenceCounted} owner of the views cut from it; the
  * buffer holds one reference on its current chunk. A chunk whose last reference goes returns to
