@@ -57,7 +57,10 @@ public final class DefaultEventCenter implements EventCenter {
     private volatile long pollLimitNanos;
     /** How long to poll next; loop thread only. */
     private final PollWindow pollWindow = new PollWindow();
-    /** Set by {@link #wakeup()}: ends a poll before sleep, which would otherwise drain the driver's wake-up unseen. */
+    /**
+     * Set by {@link #wakeup()}: ends a poll before sleep, which would otherwise drain the driver's
+     * wake-up unseen; cleared by the poll that sees it. Any thread sets, the loop clears.
+     */
     private volatile boolean wakeupRequested;
     /** Polls that met an event, and polls that did not (the loop slept after them); loop thread writes. */
     private volatile long pollsCaught;
@@ -232,9 +235,6 @@ public final class DefaultEventCenter implements EventCenter {
     private int finishTurn(long before) {
         runDueTimers();
         runQueuedExternal();
-        if (wakeupRequested) {
-            wakeupRequested = false;
-        }
         return (int) (eventsProcessed - before);
     }
 
@@ -277,8 +277,15 @@ public final class DefaultEventCenter implements EventCenter {
     private boolean pollFor(long windowNanos) throws IOException {
         long deadline = System.nanoTime() + windowNanos;
         do {
-            if (driver.poll(readyHandler, 0) > 0 || !external.isEmpty() || wakeupRequested) {
+            if (driver.poll(readyHandler, 0) > 0 || !external.isEmpty()) {
                 pollsCaught++;
+                return true;
+            }
+            if (wakeupRequested) {
+                // read after the poll that may have drained the driver's wake-up: wakeup() sets the
+                // flag before it writes, so a drained wake-up is always seen here. Consumed only
+                // here; a wake-up that ended a sleep instead leaves it for one early return later.
+                wakeupRequested = false;
                 return true;
             }
             Thread.onSpinWait();
