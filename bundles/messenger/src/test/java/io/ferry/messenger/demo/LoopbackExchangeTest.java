@@ -44,6 +44,21 @@ class LoopbackExchangeTest {
         assertEquals(500, r.messages());
     }
 
+    /**
+     * Payloads over 16 KiB that fit in the read buffer's chunk are awaited whole there and taken in
+     * place (the socket delivers them in pieces); larger ones are gathered into an array. Both come
+     * back intact and in order, with many in flight (so chunks move on while views of them live).
+     */
+    @Test
+    void shouldEchoPayloadsTakenInPlaceAndPayloadsLargerThanTheReadBuffer() throws Exception {
+        LoopbackExchange.Result inPlace = LoopbackExchange.run(stack.stack(), 300, 40 * 1024, 8, 20_000)
+                .get(60, TimeUnit.SECONDS);
+        assertEquals(300, inPlace.messages());
+        LoopbackExchange.Result gathered = LoopbackExchange.run(stack.stack(), 60, 300 * 1024, 4, 20_000)
+                .get(60, TimeUnit.SECONDS);
+        assertEquals(60, gathered.messages());
+    }
+
     @Test
     void shouldCarryEmptyPayloads() throws Exception {
         assertEquals(10, LoopbackExchange.run(stack.stack(), 10, 0, 4, 20_000).get(30, TimeUnit.SECONDS).messages());
