@@ -3,9 +3,11 @@ package io.ferry.messenger.wire;
 import io.ferry.api.buffer.ReferenceCounted;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
- * The reference count of a buffer the messenger reuses ({@link PayloadCache}'s payloads, a
+ * A buffer the messenger reuses, with its reference count ({@link PayloadCache}'s payloads, a
  * {@link ReceiveBuffer}'s chunks, a {@link FrameWriter}'s staging chunks): it starts at one, the
  * creator's; each view appended to a {@link io.ferry.api.buffer.BufferList} holds one more; the
  * release of the last calls {@link #freed()}, which may hand the buffer back for reuse.
@@ -24,8 +26,26 @@ abstract class CountedBuffer implements ReferenceCounted {
         }
     }
 
+    /** The memory, little-endian; absolute access only (views are cut through {@link #window}). */
+    final ByteBuffer buffer;
+    /** A movable window over {@link #buffer} for {@code BufferList.append}, which takes its own slice. */
+    private final ByteBuffer window;
     @SuppressWarnings("unused") // through REFS
     private volatile int refs = 1;
+
+    CountedBuffer(ByteBuffer memory) {
+        this.buffer = memory.order(ByteOrder.LITTLE_ENDIAN);
+        this.window = memory.duplicate();
+    }
+
+    /**
+     * @return a window over {@code length} bytes from {@code offset}, valid until the next call; one
+     *     thread at a time (the one filling or reading the buffer)
+     */
+    final ByteBuffer window(int offset, int length) {
+        window.limit(offset + length).position(offset);
+        return window;
+    }
 
     /** Called on the thread that released the last reference. */
     protected abstract void freed();

@@ -5,7 +5,6 @@ import io.ferry.api.buffer.ReferenceCounted;
 import io.ferry.api.msgr.EntityName;
 import io.ferry.api.msgr.Message;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * Encodes msgr v1 frames of the open state onto a connection's outgoing {@link BufferList}: a
@@ -120,7 +119,7 @@ public final class FrameWriter {
     /** Appends the staged bytes not yet in the list as one segment. */
     public void publish() {
         if (stagedTo > publishedTo) {
-            out.append(chunk.window(publishedTo, stagedTo), chunk);
+            out.append(chunk.window(publishedTo, stagedTo - publishedTo), chunk);
             publishedTo = stagedTo;
         }
     }
@@ -190,18 +189,8 @@ public final class FrameWriter {
 
     /** A staging area; the owner of the views appended to the list. */
     private static final class StagingChunk extends CountedBuffer {
-        final ByteBuffer buffer;
-        /** A movable window for {@link BufferList#append(ByteBuffer, ReferenceCounted)}, which takes its own slice. */
-        private final ByteBuffer window;
-
         StagingChunk(ByteBuffer memory) {
-            this.buffer = memory.order(ByteOrder.LITTLE_ENDIAN);
-            this.window = memory.duplicate();
-        }
-
-        ByteBuffer window(int from, int to) {
-            window.limit(to).position(from);
-            return window;
+            super(memory);
         }
 
         /** A full chunk the writer left is simply collected once its last view is written. */

@@ -80,24 +80,14 @@ final class PayloadCache {
 
     /** One reusable buffer; the owner of the section views cut from it. */
     static final class Payload extends CountedBuffer {
-        /** Direct: a section echoed or forwarded goes to a kernel socket by address, not copied again. */
-        final ByteBuffer buffer;
         private final PayloadCache cache;
         private final int sizeClass;
-        /** A window over {@link #buffer} for appending views (the list takes its own slice); reader thread. */
-        private final ByteBuffer window;
 
+        /** @param buffer direct: a section echoed or forwarded goes to a kernel socket by address, not copied again */
         Payload(PayloadCache cache, ByteBuffer buffer, int sizeClass) {
+            super(buffer);
             this.cache = cache;
-            this.buffer = buffer;
             this.sizeClass = sizeClass;
-            this.window = buffer.duplicate();
-        }
-
-        /** @return a window over {@code length} bytes from {@code offset}, valid until the next call (reader thread) */
-        ByteBuffer window(int offset, int length) {
-            window.limit(offset + length).position(offset);
-            return window;
         }
 
         @Override

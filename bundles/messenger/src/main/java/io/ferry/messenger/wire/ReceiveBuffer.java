@@ -2,7 +2,6 @@ package io.ferry.messenger.wire;
 
 import io.ferry.api.buffer.ReferenceCounted;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -165,12 +164,11 @@ public final class ReceiveBuffer {
 
     /** One direct chunk; the owner of the views cut from it. */
     private static final class Chunk extends CountedBuffer {
-        final ByteBuffer buffer;
         private final ReceiveBuffer home;
 
         Chunk(ReceiveBuffer home, int size) {
+            super(ByteBuffer.allocateDirect(size));
             this.home = home;
-            this.buffer = ByteBuffer.allocateDirect(size).order(ByteOrder.LITTLE_ENDIAN);
         }
 
         @Override
