@@ -20,6 +20,7 @@ import io.ferry.messenger.wire.FrameReader;
 import io.ferry.messenger.wire.FrameWriter;
 import io.ferry.messenger.wire.Msgr;
 import io.ferry.messenger.wire.ReceiveBuffer;
+import io.ferry.messenger.wire.ReceiveMemory;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -47,7 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 final class AsyncConnection implements Connection, FrameReader.Sink {
     private static final Logger LOG = LoggerFactory.getLogger(AsyncConnection.class);
-    private static final int READ_BUFFER_SIZE = 64 * 1024;
     /** Stop encoding queued messages once this much is waiting for the socket. */
     private static final long OUTGOING_HIGH_WATER = 512 * 1024;
     /**
@@ -125,7 +125,7 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
     private ConnectedSocket socket;
     private FileEvent fileEvent;
     /** Where the socket reads to; received messages' sections are views of it. */
-    private final ReceiveBuffer received = new ReceiveBuffer(READ_BUFFER_SIZE);
+    private final ReceiveBuffer received;
     private final BufferList outgoingBytes = new BufferList();
     private final FrameReader reader;
     private final FrameWriter writer = new FrameWriter(outgoingBytes);
@@ -171,7 +171,9 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
         this.peerType = peerType;
         this.policy = policy;
         this.id = id;
-        this.reader = new FrameReader(messenger.settings().maxMessageBytes());
+        ReceiveMemory memory = ReceiveMemory.forLoop(center);
+        this.received = new ReceiveBuffer(memory);
+        this.reader = new FrameReader(messenger.settings().maxMessageBytes(), memory);
         this.reader.setCheckDataCrc(messenger.settings().crcData());
     }
 
@@ -764,6 +766,9 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
         replacing = true;
         phase = Phase.NONE;
         EventCenter next = newWorker.center();
+        ReceiveMemory memory = ReceiveMemory.forLoop(next);
+        received.moveTo(memory);
+        reader.moveTo(memory);
         center = next;
         next.execute(() -> {
             if (phase != Phase.NONE || center != next) {

@@ -103,7 +103,7 @@ public final class FrameReader {
     private ByteBuffer inPlaceWindow;
     /** The buffer {@link #inPlaceWindow} is a duplicate of. */
     private ByteBuffer inPlaceWindowOf;
-    private final PayloadCache payloadCache = new PayloadCache();
+    private PayloadCache payloadCache;
     private int frontLen;
     private int middleLen;
     private int dataLen;
@@ -120,15 +120,39 @@ public final class FrameReader {
     public static final long MAX_MESSAGE_BYTES_LIMIT = Integer.MAX_VALUE - 8;
 
     /**
+     * A reader with a payload cache of its own (tests, tools).
+     *
      * @param maxMessageBytes largest front + middle + data accepted (1..{@link #MAX_MESSAGE_BYTES_LIMIT});
      *     nothing larger is ever allocated, whatever a header announces
      */
     public FrameReader(long maxMessageBytes) {
+        this(maxMessageBytes, new PayloadCache());
+    }
+
+    /**
+     * @param maxMessageBytes as {@link #FrameReader(long)}
+     * @param memory the memory of the loop the reader runs on: mid-sized payloads are copied to its
+     *     recycled buffers, shared with the loop's other connections
+     */
+    public FrameReader(long maxMessageBytes, ReceiveMemory memory) {
+        this(maxMessageBytes, memory.payloads());
+    }
+
+    private FrameReader(long maxMessageBytes, PayloadCache payloadCache) {
+        this.payloadCache = payloadCache;
         if (maxMessageBytes < 1 || maxMessageBytes > MAX_MESSAGE_BYTES_LIMIT) {
             throw new IllegalArgumentException("maxMessageBytes " + maxMessageBytes + " must be 1.." + MAX_MESSAGE_BYTES_LIMIT);
         }
         this.maxMessageBytes = maxMessageBytes;
         header.wrap(scratchBuf, 0);
+    }
+
+    /**
+     * Copies payloads to {@code next}'s buffers from now on: the connection moved to another loop.
+     * Call between messages (after {@link #reset()}), on the thread that used the reader until now.
+     */
+    public void moveTo(ReceiveMemory next) {
+        payloadCache = next.payloads();
     }
 
     /** Sets whether the peer uses the 21-byte footer (MSG_AUTH negotiated). */

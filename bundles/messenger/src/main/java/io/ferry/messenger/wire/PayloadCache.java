@@ -1,10 +1,10 @@
 package io.ferry.messenger.wire;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * Reuses the buffers that received messages' sections live in, for one {@link FrameReader}. A
+ * Reuses the buffers that received messages' sections live in, for the connections of one event
+ * loop (see {@link ReceiveMemory}; a {@link FrameReader} made without one has its own). A
  * fresh array per message costs zeroing and, worse, writes to cold memory (each message lands in
  * cache lines the CPU has not held before); a recycled buffer is still in cache. Messages of
  * {@value #MIN_SIZE} B to {@value #MAX_SIZE} B take a {@link Payload} from here, a direct buffer, so
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * from a section after releasing the message must copy it first (as for any pooled buffer).
  *
  * <p><b>Bounded:</b> at most {@value #SLOTS_PER_CLASS} buffers per power-of-two size class are
- * kept (under 64 KiB per reader); a payload coming back to a full class is left to the collector
+ * kept (under 128 KiB per cache); a payload coming back to a full class is left to the collector
  * (direct memory freed by its cleaner).
  *
  * <p><b>Threading:</b> {@link #take} on the reader's thread; payloads may be released (and so
@@ -29,9 +29,9 @@ final class PayloadCache {
     static final int MAX_SIZE = 16 * 1024;
     private static final int MIN_SHIFT = 10;
     private static final int CLASSES = 5;
-    private static final int SLOTS_PER_CLASS = 2;
+    private static final int SLOTS_PER_CLASS = 4;
 
-    private final AtomicReferenceArray<Payload> slots = new AtomicReferenceArray<>(CLASSES * SLOTS_PER_CLASS);
+    private final Spares<Payload> slots = new Spares<>(CLASSES * SLOTS_PER_CLASS);
 
     /** @return true if a message of {@code size} bytes is served from the cache */
     static boolean fits(long size) {
@@ -44,33 +44,17 @@ final class PayloadCache {
      */
     Payload take(int size) {
         int sizeClass = sizeClass(size);
-        for (int i = sizeClass * SLOTS_PER_CLASS; i < (sizeClass + 1) * SLOTS_PER_CLASS; i++) {
-            Payload p = slots.get(i);
-            if (p != null && slots.compareAndSet(i, p, null)) {
-                p.reuse();
-                return p;
-            }
-        }
-        return new Payload(this, ByteBuffer.allocateDirect(MIN_SIZE << sizeClass), sizeClass);
+        Payload p = slots.take(sizeClass * SLOTS_PER_CLASS, (sizeClass + 1) * SLOTS_PER_CLASS);
+        return p != null ? p : new Payload(this, ByteBuffer.allocateDirect(MIN_SIZE << sizeClass), sizeClass);
     }
 
     private void recycle(Payload p) {
-        for (int i = p.sizeClass * SLOTS_PER_CLASS; i < (p.sizeClass + 1) * SLOTS_PER_CLASS; i++) {
-            if (slots.get(i) == null && slots.compareAndSet(i, null, p)) {
-                return;
-            }
-        }
+        slots.put(p, p.sizeClass * SLOTS_PER_CLASS, (p.sizeClass + 1) * SLOTS_PER_CLASS);
     }
 
     /** @return cached payloads, for tests */
     int cached() {
-        int n = 0;
-        for (int i = 0; i < slots.length(); i++) {
-            if (slots.get(i) != null) {
-                n++;
-            }
-        }
-        return n;
+        return slots.count(0, CLASSES * SLOTS_PER_CLASS);
     }
 
     static int sizeClass(int size) {

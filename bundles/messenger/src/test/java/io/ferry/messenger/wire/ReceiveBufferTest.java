@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The connection's read buffer: compacts like {@link ByteBuffer#compact()} while nothing views it,
  * never moves or overwrites bytes a live view refers to, moves on to another chunk when the room
- * runs out, and takes chunks back once their views are gone.
+ * runs out, gives an emptied chunk back to the loop's memory, and chunks come back there once their
+ * views are gone.
  */
 class ReceiveBufferTest {
     private static final int SIZE = 64 * 1024;
@@ -96,21 +97,25 @@ class ReceiveBufferTest {
         assertNotSame(first, rb.owner(), "too little room behind a viewed chunk: another one");
         assertEquals(30, rb.unparsed(), "the unparsed rest came along");
         assertArrayEquals(bytes(SIZE - ReceiveBuffer.MIN_ROOM + 1 - 30, 30), take(rb.forParse(), 30));
-        rb.settle();
-        assertArrayEquals(bytes(0, 1000), view.toByteArray(), "the old chunk still holds what its view shows");
-        assertEquals(0, rb.spares());
-        view.clear();
-        assertEquals(1, rb.spares(), "the last view gone, the chunk is a spare");
-
-        // the spare serves the next move
         ReferenceCounted second = rb.owner();
+        rb.settle();
+        assertEquals(0, second.refCount(), "emptied and unviewed, the second chunk went back to the loop's memory");
+        assertEquals(1, rb.spares());
+        assertArrayEquals(bytes(0, 1000), view.toByteArray(), "the old chunk still holds what its view shows");
+        view.clear();
+        assertEquals(0, first.refCount());
+        assertEquals(2, rb.spares(), "the last view gone, the first chunk is a spare too");
+
+        // the spares serve the next read and the next move, the one freed last first
+        assertSame(first, rb.owner());
         read(rb, bytes(1, SIZE - ReceiveBuffer.MIN_ROOM + 1));
-        BufferList held = new BufferList().append(rb.forParse().duplicate().limit(10), second);
+        BufferList held = new BufferList().append(rb.forParse().duplicate().limit(10), first);
         rb.forParse().position(SIZE - ReceiveBuffer.MIN_ROOM + 1);
         rb.settle();
-        assertSame(first, rb.owner(), "the spare came back into use");
+        assertSame(second, rb.owner(), "short of room: on to the other spare");
         assertEquals(0, rb.spares());
         held.clear();
+        assertEquals(1, rb.spares());
     }
 
     @Test
@@ -149,8 +154,55 @@ class ReceiveBufferTest {
         view.clear();
         ReferenceCounted current = rb.owner();
         rb.clear();
-        assertSame(current, rb.owner(), "nothing views it: cleared in place");
+        assertEquals(0, current.refCount(), "nothing views it: given back");
+        assertSame(current, rb.owner(), "and taken again first, the one given back last");
         assertThrows(IllegalArgumentException.class, () -> new ReceiveBuffer(ReceiveBuffer.MIN_ROOM - 1));
+    }
+
+    /**
+     * The point of the loop's shared memory: a connection that parsed everything it read holds no
+     * chunk, and the next connection of the loop reads into the one it gave back.
+     */
+    @Test
+    void connectionsOfOneLoopShouldReadIntoTheChunkTheLastOneGaveBack() {
+        ReceiveMemory loop = new ReceiveMemory(SIZE);
+        ReceiveBuffer a = new ReceiveBuffer(loop);
+        ReceiveBuffer b = new ReceiveBuffer(loop);
+        read(a, bytes(0, 100));
+        ReferenceCounted chunk = a.owner();
+        assertArrayEquals(bytes(0, 100), take(a.forParse(), 100));
+        a.settle();
+        assertEquals(0, chunk.refCount(), "all parsed, nothing views it: a holds nothing");
+        assertEquals(1, loop.spareChunks());
+        assertEquals(SIZE, a.room());
+        read(b, bytes(1, 100));
+        assertSame(chunk, b.owner(), "b reads into the chunk a gave back");
+        // b keeps part of a frame: its chunk stays with it, a gets another
+        take(b.forParse(), 60);
+        b.settle();
+        assertEquals(40, b.unparsed());
+        read(a, bytes(2, 10));
+        assertNotSame(chunk, a.owner());
+        assertArrayEquals(bytes(61, 40), take(b.forParse(), 40));
+        assertArrayEquals(bytes(2, 10), take(a.forParse(), 10));
+        a.settle();
+        b.settle();
+        assertEquals(2, loop.spareChunks(), "both back once parsed");
+    }
+
+    @Test
+    void aBufferShouldMoveToAnotherLoopOnlyWhenEmpty() {
+        ReceiveMemory first = new ReceiveMemory(SIZE);
+        ReceiveMemory second = new ReceiveMemory(SIZE);
+        ReceiveBuffer rb = new ReceiveBuffer(first);
+        read(rb, bytes(0, 10));
+        assertThrows(IllegalStateException.class, () -> rb.moveTo(second));
+        rb.clear();
+        rb.moveTo(second);
+        read(rb, bytes(0, 10));
+        rb.clear();
+        assertEquals(1, first.spareChunks());
+        assertEquals(1, second.spareChunks(), "the chunk read into after the move came from the new loop");
     }
 
     /**
@@ -195,7 +247,9 @@ class ReceiveBufferTest {
         for (ReferenceCounted chunk : chunks) {
             assertTrue(chunk.refCount() <= 1, "only the buffer's own reference may remain");
         }
-        assertEquals(1, chunks.stream().mapToInt(ReferenceCounted::refCount).sum());
+        rb.clear();
+        assertEquals(0, chunks.stream().mapToInt(ReferenceCounted::refCount).sum(), "every chunk freed");
+        assertEquals(Math.min(chunks.size(), ReceiveMemory.SPARE_CHUNKS), rb.spares(), "and kept for reuse up to the bound");
     }
 
     /** Every other message small (copied out), the others large (taken in place when whole). */
