@@ -110,6 +110,26 @@ public final class Crc32c {
         return correct(jdk, seed, list.length());
     }
 
+    /**
+     * @return Ceph's crc32c of {@code length} bytes from {@code offset} of the byte sequence laid
+     *     over {@code pieces}, each holding {@code pieceSize} of it in order (a large payload read
+     *     into whole chunks); one stream through the intrinsic, one correction
+     */
+    static int overPieces(int seed, CountedBuffer[] pieces, int pieceSize, long offset, long length) {
+        CRC32C jdk = JDK.get();
+        jdk.reset();
+        long at = offset;
+        long left = length;
+        while (left > 0) {
+            int within = (int) (at % pieceSize);
+            int n = (int) Math.min(left, pieceSize - within);
+            feed(jdk, pieces[(int) (at / pieceSize)].buffer, within, n);
+            at += n;
+            left -= n;
+        }
+        return length == 0 ? seed : correct(jdk, seed, length);
+    }
+
     private static int bytewise(int seed, ByteBuffer buf, int offset, int len) {
         int crc = seed;
         for (int i = 0; i < len; i++) {

@@ -17,13 +17,15 @@ import java.nio.ByteOrder;
  * the reader then refuses more input. Lengths are checked against a limit before anything is
  * allocated, and nothing is read outside the buffer it is given.
  *
- * <p>A message's three sections are views of one buffer, whose reference-counted owner comes back
- * (to be reused) when every list holding one of the views released it. Payloads of 1-16 KiB are
- * copied into recycled, cache-warm buffers ({@link PayloadCache}), smaller ones into a small array.
- * When the caller's input is itself owned ({@link #feed(ByteBuffer, ReferenceCounted, Sink)}, a
- * {@link ReceiveBuffer}'s chunk) and can hold a larger payload whole, the reader waits until all of
- * it is there ({@link #wholeBytesWanted()}) and makes the sections views of the input: nothing is
- * copied. A payload larger than the input can hold is gathered into an array.
+ * <p>A message's three sections are views of reused buffers, whose reference-counted owners come
+ * back (to be reused) when every list holding one of the views released it. Payloads of 1-16 KiB
+ * are copied into recycled, cache-warm buffers ({@link PayloadCache}), smaller ones into a small
+ * array. When the caller's input is itself owned ({@link #feed(ByteBuffer, ReferenceCounted, Sink)},
+ * a {@link ReceiveBuffer}'s chunk) and can hold a larger payload whole, the reader waits until all
+ * of it is there ({@link #wholeBytesWanted()}) and makes the sections views of the input: nothing
+ * is copied. Any other payload over 16 KiB is copied into a run of the loop's chunks
+ * ({@link ReceiveMemory}, its pieces): direct memory, so an echo or forward goes to the kernel by
+ * address, and never one array of the message's size.
  *
  * <p>Single thread: the owning connection's event loop.
  */
@@ -93,6 +95,12 @@ public final class FrameReader {
     private byte[] payload;
     /** For mid-sized messages: the recycled (direct) buffer holding the sections instead of {@link #payload}, else null. */
     private PayloadCache.Payload pooled;
+    /**
+     * For a large payload not taken in place: the chunks holding it in order, each full but the last
+     * (taken as the bytes arrive), else null. The reader holds one reference on each taken.
+     */
+    private ReceiveMemory.Chunk[] pieces;
+    private int piecesTaken;
     /** For a payload that arrived whole in owned input: the input buffer holding the sections, else null. */
     private ByteBuffer inPlace;
     /** Where the payload starts in {@link #inPlace}. */
@@ -103,6 +111,7 @@ public final class FrameReader {
     private ByteBuffer inPlaceWindow;
     /** The buffer {@link #inPlaceWindow} is a duplicate of. */
     private ByteBuffer inPlaceWindowOf;
+    private ReceiveMemory memory;
     private PayloadCache payloadCache;
     private int frontLen;
     private int middleLen;
@@ -126,20 +135,17 @@ public final class FrameReader {
      *     nothing larger is ever allocated, whatever a header announces
      */
     public FrameReader(long maxMessageBytes) {
-        this(maxMessageBytes, new PayloadCache());
+        this(maxMessageBytes, new ReceiveMemory(ReceiveMemory.CHUNK_SIZE));
     }
 
     /**
      * @param maxMessageBytes as {@link #FrameReader(long)}
-     * @param memory the memory of the loop the reader runs on: mid-sized payloads are copied to its
-     *     recycled buffers, shared with the loop's other connections
+     * @param memory the memory of the loop the reader runs on: payloads are copied to its recycled
+     *     buffers and chunks, shared with the loop's other connections
      */
     public FrameReader(long maxMessageBytes, ReceiveMemory memory) {
-        this(maxMessageBytes, memory.payloads());
-    }
-
-    private FrameReader(long maxMessageBytes, PayloadCache payloadCache) {
-        this.payloadCache = payloadCache;
+        this.memory = memory;
+        this.payloadCache = memory.payloads();
         if (maxMessageBytes < 1 || maxMessageBytes > MAX_MESSAGE_BYTES_LIMIT) {
             throw new IllegalArgumentException("maxMessageBytes " + maxMessageBytes + " must be 1.." + MAX_MESSAGE_BYTES_LIMIT);
         }
@@ -152,6 +158,7 @@ public final class FrameReader {
      * Call between messages (after {@link #reset()}), on the thread that used the reader until now.
      */
     public void moveTo(ReceiveMemory next) {
+        memory = next;
         payloadCache = next.payloads();
     }
 
@@ -215,6 +222,7 @@ public final class FrameReader {
         have = 0;
         payload = null;
         dropPooled();
+        dropPieces();
         dropInPlace();
         error = null;
         errorKind = null;
@@ -342,6 +350,9 @@ public final class FrameReader {
                     }
                     if (PayloadCache.fits(total)) {
                         pooled = payloadCache.take((int) total);
+                    } else if (total > PayloadCache.MAX_SIZE) {
+                        pieces = new ReceiveMemory.Chunk[(int) ((total + memory.chunkSize() - 1) / memory.chunkSize())];
+                        piecesTaken = 0;
                     } else {
                         payload = total == 0 ? NO_PAYLOAD : new byte[(int) total];
                     }
@@ -417,6 +428,7 @@ public final class FrameReader {
         Message m = new Message(header.type(), section(0, frontLen), section(frontLen, middleLen),
                 section(frontLen + middleLen, dataLen));
         dropPooled();
+        dropPieces();
         dropInPlace();
         m.priority(header.priority()).tid(header.tid()).version(header.version()).compatVersion(header.compatVersion())
                 .dataOffset(header.dataOff());
@@ -455,6 +467,9 @@ public final class FrameReader {
         if (inPlaceOwner != null) {
             return Crc32c.update(0, inPlace, inPlaceAt + offset, length);
         }
+        if (pieces != null) {
+            return Crc32c.overPieces(0, pieces, memory.chunkSize(), offset, length);
+        }
         return pooled != null ? Crc32c.update(0, pooled.buffer, offset, length) : Crc32c.compute(0, payload, offset, length);
     }
 
@@ -469,6 +484,15 @@ public final class FrameReader {
                 list.append(inPlaceWindow(inPlaceAt + offset, length), inPlaceOwner);
             } else if (pooled != null) {
                 list.append(pooled.window(offset, length), pooled);
+            } else if (pieces != null) {
+                int size = memory.chunkSize();
+                for (int at = offset, end = offset + length; at < end; ) {
+                    ReceiveMemory.Chunk piece = pieces[at / size];
+                    int within = at % size;
+                    int n = Math.min(end - at, size - within);
+                    list.append(piece.window(within, n), piece);
+                    at += n;
+                }
             } else {
                 list.append(ByteBuffer.wrap(payload, offset, length));
             }
@@ -504,6 +528,18 @@ public final class FrameReader {
         }
     }
 
+    /** Drops the reader's own references to the pieces of a large payload (its section views keep theirs). */
+    private void dropPieces() {
+        ReceiveMemory.Chunk[] p = pieces;
+        if (p != null) {
+            pieces = null;
+            for (int i = 0; i < piecesTaken; i++) {
+                p[i].release();
+            }
+            piecesTaken = 0;
+        }
+    }
+
     /** @return recycled payload arrays waiting for the next message (for tests). */
     int cachedPayloads() {
         return payloadCache.cached();
@@ -522,11 +558,30 @@ public final class FrameReader {
         return have == need;
     }
 
+    /** Copies {@code count} bytes from {@code in} to the payload's pieces from payload offset {@code at}, taking chunks as needed. */
+    private void fillPieces(ByteBuffer in, int at, int count) {
+        int size = memory.chunkSize();
+        for (int left = count; left > 0; ) {
+            int index = at / size;
+            if (index == piecesTaken) {
+                pieces[piecesTaken++] = memory.takeChunk();
+            }
+            int within = at % size;
+            int n = Math.min(left, size - within);
+            pieces[index].buffer.put(within, in, in.position(), n);
+            in.position(in.position() + n);
+            at += n;
+            left -= n;
+        }
+    }
+
     private boolean fillSection(ByteBuffer in, int offset, int length) {
         int take = Math.min(length - sectionFill, in.remaining());
         if (pooled != null) {
             pooled.buffer.put(offset + sectionFill, in, in.position(), take);
             in.position(in.position() + take);
+        } else if (pieces != null) {
+            fillPieces(in, offset + sectionFill, take);
         } else {
             in.get(payload, offset + sectionFill, take);
         }

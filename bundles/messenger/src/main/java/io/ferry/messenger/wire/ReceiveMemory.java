@@ -20,8 +20,14 @@ import java.util.WeakHashMap;
  * messengers share the stack's workers. The table holds loops weakly: a stopped stack's loops and
  * their memory go to the collector, and the core bundle never references this bundle's classes.
  *
- * <p><b>Bounded:</b> at most {@value #SPARE_CHUNKS} idle chunks and {@link PayloadCache}'s bound
- * per loop; a buffer coming back to full slots is left to the collector.
+ * <p>Chunks also hold the payloads too large for a chunk of the read buffer: such a payload is
+ * copied into a run of whole chunks (its pieces, {@link FrameReader}), direct memory sent on by
+ * address, and the chunks come back here when the message is released.
+ *
+ * <p><b>Bounded:</b> per loop, at most {@value #SPARE_CHUNKS} idle chunks kept warm for reads and
+ * {@value #RESERVE_CHUNKS} more for the pieces of large payloads ({@code (4 + 64) x 64 KiB} =
+ * 4.25 MiB), and {@link PayloadCache}'s bound; a buffer coming back to full slots is left to the
+ * collector.
  *
  * <p><b>Threading:</b> buffers are taken on the loop's thread (the connections' reads), and come
  * back from any thread (the last release of a message).
@@ -30,11 +36,15 @@ public final class ReceiveMemory {
     /** Bytes per read chunk: also the most one read brings. */
     public static final int CHUNK_SIZE = 64 * 1024;
     static final int SPARE_CHUNKS = 4;
+    /** Idle chunks kept beyond {@link #SPARE_CHUNKS}, for large payloads (one 4 MiB message's worth). */
+    static final int RESERVE_CHUNKS = 64;
 
     private static final Map<EventCenter, ReceiveMemory> BY_LOOP = new WeakHashMap<>();
 
     private final int chunkSize;
+    /** The warm ones, taken first; the reserve is searched only when they run out. */
     private final Spares<Chunk> spareChunks = new Spares<>(SPARE_CHUNKS);
+    private final Spares<Chunk> reserveChunks = new Spares<>(RESERVE_CHUNKS);
     private final PayloadCache payloads = new PayloadCache();
 
     /** @param chunkSize bytes per read chunk, at least {@link ReceiveBuffer#MIN_ROOM} */
@@ -60,15 +70,31 @@ public final class ReceiveMemory {
         return payloads;
     }
 
-    /** @return a chunk holding one reference (the caller's), warm from an earlier read if one is spare */
+    /**
+     * @return a chunk holding one reference (the caller's), warm from an earlier read if one is
+     *     spare; its buffer cleared (position 0, limit its capacity) whatever its last user left
+     */
     Chunk takeChunk() {
         Chunk c = spareChunks.take(0, SPARE_CHUNKS);
-        return c != null ? c : new Chunk(this, ByteBuffer.allocateDirect(chunkSize));
+        if (c == null) {
+            c = reserveChunks.take(0, RESERVE_CHUNKS);
+        }
+        if (c == null) {
+            return new Chunk(this, ByteBuffer.allocateDirect(chunkSize));
+        }
+        c.buffer.clear();
+        return c;
+    }
+
+    private void recycle(Chunk c) {
+        if (!spareChunks.put(c, 0, SPARE_CHUNKS)) {
+            reserveChunks.put(c, 0, RESERVE_CHUNKS);
+        }
     }
 
     /** @return idle chunks waiting (for tests) */
     int spareChunks() {
-        return spareChunks.count(0, SPARE_CHUNKS);
+        return spareChunks.count(0, SPARE_CHUNKS) + reserveChunks.count(0, RESERVE_CHUNKS);
     }
 
     /** One direct read chunk; the owner of the views cut from it. */
@@ -82,7 +108,7 @@ public final class ReceiveMemory {
 
         @Override
         protected void freed() {
-            home.spareChunks.put(this, 0, SPARE_CHUNKS);
+            home.recycle(this);
         }
     }
 }

@@ -30,13 +30,14 @@ final class Spares<T extends CountedBuffer> {
         return null;
     }
 
-    /** Keeps a freed buffer in the first empty slot of {@code from..to}, if any. */
-    void put(T buffer, int from, int to) {
+    /** Keeps a freed buffer in the first empty slot of {@code from..to}. @return false if all were full */
+    boolean put(T buffer, int from, int to) {
         for (int i = from; i < to; i++) {
             if (slots.get(i) == null && slots.compareAndSet(i, null, buffer)) {
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     /** @return buffers waiting in {@code from..to} (for tests and statistics) */

@@ -47,6 +47,27 @@ class Crc32cTest {
         }
     }
 
+    /** A large payload's crc over the chunks it was copied into, at any offset and length. */
+    @Test
+    void shouldComputeOverPiecesAsOverOneArray() {
+        Random random = new Random(11);
+        int pieceSize = 1000;
+        byte[] whole = new byte[4500];
+        random.nextBytes(whole);
+        ReceiveMemory memory = new ReceiveMemory(ReceiveBuffer.MIN_ROOM);
+        CountedBuffer[] pieces = new CountedBuffer[5];
+        for (int i = 0; i < pieces.length; i++) {
+            pieces[i] = memory.takeChunk();
+            pieces[i].buffer.put(0, whole, i * pieceSize, Math.min(pieceSize, whole.length - i * pieceSize));
+        }
+        int[][] ranges = {{0, 4500}, {0, 0}, {999, 2}, {1000, 1000}, {17, 3}, {2500, 1999}, {1, 4499}};
+        for (int[] r : ranges) {
+            int seed = random.nextInt();
+            assertEquals(Crc32c.compute(seed, whole, r[0], r[1]), Crc32c.overPieces(seed, pieces, pieceSize, r[0], r[1]),
+                    "offset " + r[0] + " length " + r[1]);
+        }
+    }
+
     @Test
     void shouldChainOverBufferListSegments() {
         byte[] whole = "foo bar baz".getBytes(StandardCharsets.US_ASCII);

@@ -80,7 +80,7 @@ class PayloadCacheTest {
     }
 
     @Test
-    void shouldLeaveSmallAndLargeMessagesToTheCollector() {
+    void shouldKeepSmallAndLargeMessagesOutOfThePayloadCache() {
         FrameReader reader = new FrameReader(1 << 20);
         reader.setMsgAuth(true);
         decode(reader, message(1, new byte[10], new byte[100])).release();

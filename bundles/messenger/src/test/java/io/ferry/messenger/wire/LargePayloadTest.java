@@ -1,0 +1,127 @@
+package io.ferry.messenger.wire;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ferry.api.buffer.BufferList;
+import io.ferry.api.msgr.EntityName;
+import io.ferry.api.msgr.Message;
+import java.nio.ByteBuffer;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Payloads larger than the read buffer's chunk: copied into a run of the loop's chunks (pieces),
+ * sections that straddle pieces come out intact and direct, every piece returns to the loop's
+ * memory when the message is released, when its crc is bad, and when the stream is cut mid-message.
+ */
+class LargePayloadTest {
+    private static final int CHUNK = ReceiveMemory.CHUNK_SIZE;
+
+    private static byte[] random(Random r, int n) {
+        byte[] b = new byte[n];
+        r.nextBytes(b);
+        return b;
+    }
+
+    private static byte[] frame(byte[] front, byte[] middle, byte[] data) {
+        BufferList out = new BufferList();
+        FrameWriter.writeMessage(out, new Message(0x30, BufferList.wrap(front), BufferList.wrap(middle), BufferList.wrap(data)),
+                1, EntityName.osd(1), true);
+        return out.toByteArray();
+    }
+
+    /** Feeds {@code frame} (from {@code from} to {@code to}) in reads of random sizes, as a socket would. */
+    private static int feed(FrameReader reader, byte[] frame, int from, int to, Random r, RecordingSink sink) {
+        int f = FrameReader.NEED_MORE;
+        for (int at = from; at < to && f == FrameReader.NEED_MORE; ) {
+            int n = Math.min(to - at, 1 + r.nextInt(70_000));
+            f = reader.feed(ByteBuffer.wrap(frame, at, n), sink);
+            at += n;
+        }
+        return f;
+    }
+
+    private static void assertDirect(BufferList section) {
+        for (int i = 0; i < section.segmentCount(); i++) {
+            assertTrue(section.segment(i).isDirect(), "a view of a direct piece");
+        }
+    }
+
+    @Test
+    void sectionsStraddlingPiecesShouldArriveIntactAndGiveEveryPieceBack() {
+        Random r = new Random(3);
+        ReceiveMemory memory = new ReceiveMemory(CHUNK);
+        // a connection of the loop read into a chunk and gave it back, its window left where it parsed
+        ReceiveBuffer other = new ReceiveBuffer(memory);
+        other.forRead().put(new byte[500]);
+        other.received();
+        other.forParse().position(500);
+        other.settle();
+        assertEquals(1, memory.spareChunks());
+        FrameReader reader = new FrameReader(16 << 20, memory);
+        reader.setMsgAuth(true);
+        // front crosses the first piece boundary, middle sits inside the second piece, data spans three more
+        byte[] front = random(r, CHUNK + 5000);
+        byte[] middle = random(r, 300);
+        byte[] data = random(r, 3 * CHUNK + 17);
+        RecordingSink sink = new RecordingSink();
+        assertEquals(FrameReader.NEED_MORE, feed(reader, frame(front, middle, data), 0, frame(front, middle, data).length, r, sink));
+        assertEquals(1, sink.messages.size());
+        Message m = sink.messages.get(0);
+        assertArrayEquals(front, m.front().toByteArray());
+        assertArrayEquals(middle, m.middle().toByteArray());
+        assertArrayEquals(data, m.data().toByteArray());
+        assertEquals(2, m.front().segmentCount(), "front spans two pieces");
+        assertEquals(4, m.data().segmentCount(), "data spans four pieces");
+        assertDirect(m.front());
+        assertDirect(m.data());
+        assertEquals(0, memory.spareChunks(), "the message holds its pieces");
+        m.release();
+        int pieces = (front.length + middle.length + data.length + CHUNK - 1) / CHUNK; // the first one the used chunk
+        assertEquals(pieces, memory.spareChunks(), "released: every piece back in the loop's memory");
+
+        // the next large message reuses them
+        byte[] again = random(r, 2 * CHUNK);
+        byte[] f2 = frame(new byte[0], new byte[0], again);
+        assertEquals(FrameReader.NEED_MORE, reader.feed(ByteBuffer.wrap(f2), sink));
+        assertEquals(pieces - 2, memory.spareChunks());
+        assertArrayEquals(again, sink.messages.get(1).data().toByteArray());
+        sink.messages.get(1).release();
+        assertEquals(pieces, memory.spareChunks());
+    }
+
+    @Test
+    void aBadCrcShouldFailTheMessageAndTheResetGiveItsPiecesBack() {
+        Random r = new Random(4);
+        ReceiveMemory memory = new ReceiveMemory(CHUNK);
+        FrameReader reader = new FrameReader(16 << 20, memory);
+        reader.setMsgAuth(true);
+        byte[] data = random(r, 2 * CHUNK + 100);
+        byte[] f = frame(new byte[10], new byte[0], data);
+        f[f.length - 30] ^= 0x40; // a byte of the data section, in its last piece
+        RecordingSink sink = new RecordingSink();
+        assertEquals(FrameReader.FAILED, feed(reader, f, 0, f.length, r, sink));
+        assertEquals(FrameReader.ErrorKind.CRC, reader.errorKind());
+        assertTrue(reader.error().contains("data crc"), reader.error());
+        assertEquals(0, sink.messages.size());
+        reader.reset();
+        assertEquals(3, memory.spareChunks(), "the connection's reset gave the three pieces back");
+    }
+
+    @Test
+    void aStreamCutMidMessageShouldGiveThePiecesTakenSoFarBack() {
+        Random r = new Random(5);
+        ReceiveMemory memory = new ReceiveMemory(CHUNK);
+        FrameReader reader = new FrameReader(16 << 20, memory);
+        reader.setMsgAuth(true);
+        byte[] f = frame(new byte[0], new byte[0], random(r, 5 * CHUNK));
+        RecordingSink sink = new RecordingSink();
+        int cut = 2 * CHUNK + 1000;
+        assertEquals(FrameReader.NEED_MORE, feed(reader, f, 0, cut, r, sink));
+        assertEquals(0, memory.spareChunks());
+        reader.reset();
+        assertEquals(3, memory.spareChunks(), "the three pieces filled so far are back; none were taken ahead");
+    }
+}
