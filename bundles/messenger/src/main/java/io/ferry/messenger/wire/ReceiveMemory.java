@@ -46,6 +46,8 @@ public final class ReceiveMemory {
     private final Spares<Chunk> spareChunks = new Spares<>(SPARE_CHUNKS);
     private final Spares<Chunk> reserveChunks = new Spares<>(RESERVE_CHUNKS);
     private final PayloadCache payloads = new PayloadCache();
+    /** Chunks allocated so far (taken on the loop's thread only). */
+    private int chunksCreated;
 
     /** @param chunkSize bytes per read chunk, at least {@link ReceiveBuffer#MIN_ROOM} */
     public ReceiveMemory(int chunkSize) {
@@ -80,6 +82,7 @@ public final class ReceiveMemory {
             c = reserveChunks.take(0, RESERVE_CHUNKS);
         }
         if (c == null) {
+            chunksCreated++;
             return new Chunk(this, ByteBuffer.allocateDirect(chunkSize));
         }
         c.buffer.clear();
@@ -90,6 +93,11 @@ public final class ReceiveMemory {
         if (!spareChunks.put(c, 0, SPARE_CHUNKS)) {
             reserveChunks.put(c, 0, RESERVE_CHUNKS);
         }
+    }
+
+    /** @return chunks allocated so far (for tests: once all are idle, none leaked); the loop's thread */
+    int chunksCreated() {
+        return chunksCreated;
     }
 
     /** @return idle chunks waiting (for tests) */

@@ -26,18 +26,23 @@ class FrameReaderFuzzTest {
     void frameReaderShouldSurviveMutatedAndRandomStreams() {
         Random random = new Random(0xF00D);
         byte[][] seeds = {FrameReaderTest.stream(true), FrameReaderTest.stream(false)};
-        byte[] large = largeMessageStream();
+        byte[] large = largeMessageStream(FrameReader.IN_PLACE_MIN);
+        byte[] huge = largeMessageStream(ReceiveMemory.CHUNK_SIZE + 5000);
         int failed = 0;
         long inPlace = 0;
+        long inPieces = 0;
+        // one loop's memory for every round, as a connection after another on the same loop
+        ReceiveMemory memory = new ReceiveMemory(ReceiveMemory.CHUNK_SIZE);
         for (int round = 0; round < ROUNDS; round++) {
             boolean msgAuth = random.nextBoolean();
-            // every other round as a connection feeds it: through a ReceiveBuffer, large whole payloads taken in place
-            ReceiveBuffer received = round % 2 == 0 ? new ReceiveBuffer(1 << 16) : null;
+            // every other round as a connection feeds it: through a ReceiveBuffer sharing the reader's memory,
+            // large whole payloads taken in place, payloads larger than a chunk copied into pieces
+            ReceiveBuffer received = round % 2 == 0 ? new ReceiveBuffer(memory) : null;
             boolean takeLarge = received != null && round % 4 == 2;
             byte[] input;
             if (takeLarge) {
                 msgAuth = true;
-                input = large.clone();
+                input = (round % 8 == 2 ? large : huge).clone();
                 int flips = random.nextInt(3);
                 for (int i = 0; i < flips; i++) {
                     input[random.nextInt(input.length)] = (byte) random.nextInt(256);
@@ -55,8 +60,8 @@ class FrameReaderFuzzTest {
                     input = java.util.Arrays.copyOf(input, random.nextInt(input.length + 1));
                 }
             }
-            int limit = takeLarge ? 1 << 16 : 4096;
-            FrameReader reader = new FrameReader(limit);
+            int limit = takeLarge ? 1 << 17 : 4096;
+            FrameReader reader = new FrameReader(limit, memory);
             reader.setMsgAuth(msgAuth);
             reader.setCheckDataCrc(random.nextInt(3) != 0);
             RecordingSink sink = new RecordingSink();
@@ -92,21 +97,26 @@ class FrameReaderFuzzTest {
                 chunks.add(received.owner());
                 reader.reset();
                 inPlace += sink.messages.stream().filter(m -> m.data().length() >= FrameReader.IN_PLACE_MIN
-                        && m.data().segment(0).isDirect()).count();
+                        && m.data().length() <= ReceiveMemory.CHUNK_SIZE && m.data().segment(0).isDirect()).count();
+                inPieces += sink.messages.stream().filter(m -> m.data().length() > ReceiveMemory.CHUNK_SIZE).count();
                 sink.messages.forEach(Message::release);
                 assertEquals(1, chunks.stream().mapToInt(ReferenceCounted::refCount).sum(),
                         "every reference on the read buffer given back, whatever the input");
+                received.clear();
+                assertEquals(memory.chunksCreated(), memory.spareChunks(),
+                        "every chunk, read buffer or piece of a large payload, back in the loop's memory");
             }
         }
         assertTrue(failed > ROUNDS / 4, "the fuzzer reached the error paths: " + failed);
         assertTrue(inPlace > ROUNDS / 100, "the fuzzer reached messages taken in place: " + inPlace);
+        assertTrue(inPieces > ROUNDS / 100, "the fuzzer reached messages copied into pieces: " + inPieces);
     }
 
-    /** Two messages with a data section large enough to be taken in place, then an ACK. */
-    private static byte[] largeMessageStream() {
+    /** Two messages with data sections of {@code size} and one more byte, then an ACK. */
+    private static byte[] largeMessageStream(int size) {
         BufferList out = new BufferList();
         for (int seq = 1; seq <= 2; seq++) {
-            byte[] data = new byte[FrameReader.IN_PLACE_MIN + seq];
+            byte[] data = new byte[size + seq - 1];
             new Random(seq).nextBytes(data);
             FrameWriter.writeMessage(out, new Message(0x40, BufferList.ofUtf8("f" + seq), new BufferList(), BufferList.wrap(data)),
                     seq, EntityName.osd(2), true);
