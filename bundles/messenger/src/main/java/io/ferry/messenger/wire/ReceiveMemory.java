@@ -13,8 +13,8 @@ import java.util.WeakHashMap;
  * reads into the same, cache-warm memory, and an idle connection holds no receive memory at all.
  * (Netty's pooled allocator has the same effect with a per-thread cache of read buffers; Ceph's
  * connections each allocate theirs.) Measured on the messenger bench, 4 KiB x 16 connections: about
- * 0.8 us less CPU per round trip than a chunk and a payload cache per connection
- * (docs/native-io.md).
+ * 1.5 us less CPU per round trip than a chunk and a payload cache per connection
+ * (docs/native-io.md, section 3).
  *
  * <p>One instance per loop for every messenger in the process ({@link #forLoop}), as Ceph's
  * messengers share the stack's workers. The table holds loops weakly: a stopped stack's loops and
