@@ -43,6 +43,13 @@ class LargePayloadTest {
         return f;
     }
 
+    /** @return a reader of messages up to 16 MiB with MSG_AUTH footers, copying into {@code memory} */
+    private static FrameReader readerOn(ReceiveMemory memory) {
+        FrameReader reader = new FrameReader(16 << 20, memory);
+        reader.setMsgAuth(true);
+        return reader;
+    }
+
     private static void assertDirect(BufferList section) {
         for (int i = 0; i < section.segmentCount(); i++) {
             assertTrue(section.segment(i).isDirect(), "a view of a direct piece");
@@ -60,8 +67,7 @@ class LargePayloadTest {
         other.forParse().position(500);
         other.settle();
         assertEquals(1, memory.spareChunks());
-        FrameReader reader = new FrameReader(16 << 20, memory);
-        reader.setMsgAuth(true);
+        FrameReader reader = readerOn(memory);
         // front crosses the first piece boundary, middle sits inside the second piece, data spans three more
         byte[] front = random(r, CHUNK + 5000);
         byte[] middle = random(r, 300);
@@ -96,8 +102,7 @@ class LargePayloadTest {
     void aBadCrcShouldFailTheMessageAndTheResetGiveItsPiecesBack() {
         Random r = new Random(4);
         ReceiveMemory memory = new ReceiveMemory(CHUNK);
-        FrameReader reader = new FrameReader(16 << 20, memory);
-        reader.setMsgAuth(true);
+        FrameReader reader = readerOn(memory);
         byte[] data = random(r, 2 * CHUNK + 100);
         byte[] f = frame(new byte[10], new byte[0], data);
         f[f.length - 30] ^= 0x40; // a byte of the data section, in its last piece
@@ -114,8 +119,7 @@ class LargePayloadTest {
     void aStreamCutMidMessageShouldGiveThePiecesTakenSoFarBack() {
         Random r = new Random(5);
         ReceiveMemory memory = new ReceiveMemory(CHUNK);
-        FrameReader reader = new FrameReader(16 << 20, memory);
-        reader.setMsgAuth(true);
+        FrameReader reader = readerOn(memory);
         byte[] f = frame(new byte[0], new byte[0], random(r, 5 * CHUNK));
         RecordingSink sink = new RecordingSink();
         int cut = 2 * CHUNK + 1000;
