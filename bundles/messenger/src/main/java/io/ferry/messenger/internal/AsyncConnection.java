@@ -1000,13 +1000,16 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
                 }
                 break;
             }
-            int room = received.room();
+            // inside the sections of a payload larger than the read buffer, with every byte read
+            // so far parsed: the socket reads straight into the message's pieces, no copy
+            ByteBuffer direct = phase == Phase.OPEN && received.unparsed() == 0 ? reader.directTarget() : null;
+            int room = direct != null ? direct.remaining() : received.room();
             if (room == 0) {
                 // a handshake step that needs more than the buffer holds cannot happen (max 4.4 KiB)
                 badInput(messenger.counters().protocolErrors, "handshake step larger than the read buffer in " + phase);
                 return false;
             }
-            int n = socket.read(received.forRead());
+            int n = socket.read(direct != null ? direct : received.forRead());
             if (n == -Errno.EAGAIN) {
                 break;
             }
@@ -1018,13 +1021,17 @@ final class AsyncConnection implements Connection, FrameReader.Sink {
                 fault("read failed: " + Errno.name(n));
                 return false;
             }
-            received.received();
             messenger.counters().bytesIn.add(n);
             if (keepaliveTimeoutNanos > 0) {
                 lastReceivedNanos = System.nanoTime();
             }
-            if (!process()) {
-                return false;
+            if (direct != null) {
+                reader.directFilled(n);
+            } else {
+                received.received();
+                if (!process()) {
+                    return false;
+                }
             }
             if (n < room && edge != 0 && !hangup) {
                 // a short read emptied the kernel socket: another read would only return EAGAIN

@@ -562,17 +562,66 @@ public final class FrameReader {
     private void fillPieces(ByteBuffer in, int at, int count) {
         int size = memory.chunkSize();
         for (int left = count; left > 0; ) {
-            int index = at / size;
-            if (index == piecesTaken) {
-                pieces[piecesTaken++] = memory.takeChunk();
-            }
             int within = at % size;
             int n = Math.min(left, size - within);
-            pieces[index].buffer.put(within, in, in.position(), n);
+            piece(at / size).buffer.put(within, in, in.position(), n);
             in.position(in.position() + n);
             at += n;
             left -= n;
         }
+    }
+
+    /** @return the piece of index {@code index}, taken from the loop's memory when first needed (pieces fill in order) */
+    private ReceiveMemory.Chunk piece(int index) {
+        if (index == piecesTaken) {
+            pieces[piecesTaken++] = memory.takeChunk();
+        }
+        return pieces[index];
+    }
+
+    /**
+     * Where the socket may read the next bytes of a large payload itself, saving the copy out of
+     * the read buffer: a window over the piece the payload continues in, up to the end of that
+     * piece or of the section; null unless the reader is inside the sections of a payload that is
+     * being put into pieces. The caller must have fed every byte it read before (the read buffer
+     * holds nothing unparsed), and reports what it read with {@link #directFilled(int)}.
+     */
+    public ByteBuffer directTarget() {
+        if (pieces == null) {
+            return null;
+        }
+        directFilled(0); // past any section already complete
+        if (state != State.FRONT && state != State.MIDDLE && state != State.DATA) {
+            return null;
+        }
+        int at = sectionOffset() + sectionFill;
+        int size = memory.chunkSize();
+        int n = Math.min(sectionOffset() + sectionLength() - at, size - at % size);
+        return piece(at / size).window(at % size, n);
+    }
+
+    /** Takes in {@code n} bytes the socket read into {@link #directTarget()}'s window (from its start). */
+    public void directFilled(int n) {
+        sectionFill += n;
+        // a completed section moves the reader on, as feed would; the footer comes through feed
+        while ((state == State.FRONT || state == State.MIDDLE || state == State.DATA) && sectionFill == sectionLength()) {
+            sectionFill = 0;
+            if (state == State.DATA) {
+                footerNext();
+            } else {
+                state = state == State.FRONT ? State.MIDDLE : State.DATA;
+            }
+        }
+    }
+
+    /** @return where the section being read starts in the payload (FRONT, MIDDLE or DATA) */
+    private int sectionOffset() {
+        return state == State.FRONT ? 0 : state == State.MIDDLE ? frontLen : frontLen + middleLen;
+    }
+
+    /** @return the length of the section being read (FRONT, MIDDLE or DATA) */
+    private int sectionLength() {
+        return state == State.FRONT ? frontLen : state == State.MIDDLE ? middleLen : dataLen;
     }
 
     private boolean fillSection(ByteBuffer in, int offset, int length) {

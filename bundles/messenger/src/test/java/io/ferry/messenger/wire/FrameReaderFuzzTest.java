@@ -31,6 +31,7 @@ class FrameReaderFuzzTest {
         int failed = 0;
         long inPlace = 0;
         long inPieces = 0;
+        long directBytes = 0;
         // one loop's memory for every round, as a connection after another on the same loop
         ReceiveMemory memory = new ReceiveMemory(ReceiveMemory.CHUNK_SIZE);
         for (int round = 0; round < ROUNDS; round++) {
@@ -72,6 +73,16 @@ class FrameReaderFuzzTest {
             while (at < input.length && r == FrameReader.NEED_MORE) {
                 int n = Math.min(input.length - at, 1 + random.nextInt(takeLarge ? 40_000 : 64));
                 if (received != null) {
+                    ByteBuffer direct = received.unparsed() == 0 ? reader.directTarget() : null;
+                    if (direct != null) {
+                        // as the connection reads inside a large payload's sections: straight into its pieces
+                        n = Math.min(n, direct.remaining());
+                        direct.put(whole.duplicate().limit(at + n).position(at));
+                        reader.directFilled(n);
+                        directBytes += n;
+                        at += n;
+                        continue;
+                    }
                     // as a socket read would: into the buffer's room, parsed from there
                     n = Math.min(n, received.room());
                     received.forRead().put(whole.duplicate().limit(at + n).position(at));
@@ -110,6 +121,7 @@ class FrameReaderFuzzTest {
         assertTrue(failed > ROUNDS / 4, "the fuzzer reached the error paths: " + failed);
         assertTrue(inPlace > ROUNDS / 100, "the fuzzer reached messages taken in place: " + inPlace);
         assertTrue(inPieces > ROUNDS / 100, "the fuzzer reached messages copied into pieces: " + inPieces);
+        assertTrue(directBytes > 0, "the fuzzer reached reads straight into pieces");
     }
 
     /** Two messages with data sections of {@code size} and one more byte, then an ACK. */

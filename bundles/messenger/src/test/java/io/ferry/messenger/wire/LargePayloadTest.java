@@ -98,6 +98,50 @@ class LargePayloadTest {
         assertEquals(pieces, memory.spareChunks());
     }
 
+    /**
+     * As the connection reads once a large payload's sections began: straight into the pieces
+     * (directTarget / directFilled), the bytes before and after them through feed. Nothing of the
+     * sections is copied, and the message is the one sent.
+     */
+    @Test
+    void aSocketShouldReadStraightIntoThePieces() {
+        Random r = new Random(6);
+        ReceiveMemory memory = new ReceiveMemory(CHUNK);
+        FrameReader reader = readerOn(memory);
+        byte[] front = random(r, 3000);
+        byte[] middle = random(r, CHUNK - 100); // ends 2900 bytes into the second piece
+        byte[] data = random(r, 2 * CHUNK + 5);
+        byte[] f = frame(front, middle, data);
+        RecordingSink sink = new RecordingSink();
+        int headerEnd = 1 + Msgr.HEADER_SIZE;
+        int fed = 0;
+        int direct = 0;
+        int at = 0;
+        // the first read brings the tag, the header and a little of the front section
+        assertEquals(FrameReader.NEED_MORE, reader.feed(ByteBuffer.wrap(f, 0, headerEnd + 10), sink));
+        fed += headerEnd + 10;
+        at = headerEnd + 10;
+        for (ByteBuffer target; (target = reader.directTarget()) != null; ) {
+            int n = Math.min(target.remaining(), 1 + r.nextInt(40_000)); // a short read now and then
+            target.put(f, at, n);
+            reader.directFilled(n);
+            at += n;
+            direct += n;
+        }
+        assertEquals(front.length + middle.length + data.length - 10, direct, "every other byte of the sections read in place");
+        assertEquals(FrameReader.NEED_MORE, reader.feed(ByteBuffer.wrap(f, at, f.length - at), sink));
+        fed += f.length - at;
+        assertEquals(headerEnd + 10 + MessageFooter.size(true), fed, "only the tag, header, footer and ten bytes went through feed");
+        assertEquals(1, sink.messages.size());
+        Message m = sink.messages.get(0);
+        assertArrayEquals(front, m.front().toByteArray());
+        assertArrayEquals(middle, m.middle().toByteArray());
+        assertArrayEquals(data, m.data().toByteArray());
+        assertEquals(null, reader.directTarget(), "between messages the socket reads into the read buffer");
+        m.release();
+        assertEquals(memory.chunksCreated(), memory.spareChunks(), "every piece back");
+    }
+
     @Test
     void aBadCrcShouldFailTheMessageAndTheResetGiveItsPiecesBack() {
         Random r = new Random(4);
