@@ -23,9 +23,10 @@ import java.nio.ByteOrder;
  * array. When the caller's input is itself owned ({@link #feed(ByteBuffer, ReferenceCounted, Sink)},
  * a {@link ReceiveBuffer}'s chunk) and can hold a larger payload whole, the reader waits until all
  * of it is there ({@link #wholeBytesWanted()}) and makes the sections views of the input: nothing
- * is copied. Any other payload over 16 KiB is copied into a run of the loop's chunks
+ * is copied. Any other payload over 16 KiB goes into a run of the loop's chunks
  * ({@link ReceiveMemory}, its pieces): direct memory, so an echo or forward goes to the kernel by
- * address, and never one array of the message's size.
+ * address, and never one array of the message's size; what of it is not in the input yet the
+ * caller may read from the socket straight into the pieces ({@link #directTarget()}).
  *
  * <p>Single thread: the owning connection's event loop.
  */
