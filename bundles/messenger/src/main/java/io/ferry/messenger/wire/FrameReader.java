@@ -113,7 +113,6 @@ public final class FrameReader {
     /** The buffer {@link #inPlaceWindow} is a duplicate of. */
     private ByteBuffer inPlaceWindowOf;
     private ReceiveMemory memory;
-    private PayloadCache payloadCache;
     private int frontLen;
     private int middleLen;
     private int dataLen;
@@ -146,7 +145,6 @@ public final class FrameReader {
      */
     public FrameReader(long maxMessageBytes, ReceiveMemory memory) {
         this.memory = memory;
-        this.payloadCache = memory.payloads();
         if (maxMessageBytes < 1 || maxMessageBytes > MAX_MESSAGE_BYTES_LIMIT) {
             throw new IllegalArgumentException("maxMessageBytes " + maxMessageBytes + " must be 1.." + MAX_MESSAGE_BYTES_LIMIT);
         }
@@ -160,7 +158,6 @@ public final class FrameReader {
      */
     public void moveTo(ReceiveMemory next) {
         memory = next;
-        payloadCache = next.payloads();
     }
 
     /** Sets whether the peer uses the 21-byte footer (MSG_AUTH negotiated). */
@@ -350,7 +347,7 @@ public final class FrameReader {
                         break;
                     }
                     if (PayloadCache.fits(total)) {
-                        pooled = payloadCache.take((int) total);
+                        pooled = memory.payloads().take((int) total);
                     } else if (total > PayloadCache.MAX_SIZE) {
                         pieces = new ReceiveMemory.Chunk[(int) ((total + memory.chunkSize() - 1) / memory.chunkSize())];
                         piecesTaken = 0;
@@ -374,23 +371,11 @@ public final class FrameReader {
                     footerNext();
                     break;
                 }
-                case FRONT:
-                    if (!fillSection(in, 0, frontLen)) {
+                case FRONT, MIDDLE, DATA:
+                    if (!fillSection(in, sectionOffset(), sectionLength())) {
                         return NEED_MORE;
                     }
-                    state = State.MIDDLE;
-                    break;
-                case MIDDLE:
-                    if (!fillSection(in, frontLen, middleLen)) {
-                        return NEED_MORE;
-                    }
-                    state = State.DATA;
-                    break;
-                case DATA:
-                    if (!fillSection(in, frontLen + middleLen, dataLen)) {
-                        return NEED_MORE;
-                    }
-                    footerNext();
+                    nextSection();
                     break;
                 case FOOTER: {
                     if (!fillScratch(in)) {
@@ -543,7 +528,7 @@ public final class FrameReader {
 
     /** @return recycled payload arrays waiting for the next message (for tests). */
     int cachedPayloads() {
-        return payloadCache.cached();
+        return memory.payloads().cached();
     }
 
     private void expect(State next, int bytes) {
@@ -592,7 +577,7 @@ public final class FrameReader {
             return null;
         }
         directFilled(0); // past any section already complete
-        if (state != State.FRONT && state != State.MIDDLE && state != State.DATA) {
+        if (!inSections()) {
             return null;
         }
         int at = sectionOffset() + sectionFill;
@@ -605,13 +590,22 @@ public final class FrameReader {
     public void directFilled(int n) {
         sectionFill += n;
         // a completed section moves the reader on, as feed would; the footer comes through feed
-        while ((state == State.FRONT || state == State.MIDDLE || state == State.DATA) && sectionFill == sectionLength()) {
+        while (inSections() && sectionFill == sectionLength()) {
             sectionFill = 0;
-            if (state == State.DATA) {
-                footerNext();
-            } else {
-                state = state == State.FRONT ? State.MIDDLE : State.DATA;
-            }
+            nextSection();
+        }
+    }
+
+    private boolean inSections() {
+        return state == State.FRONT || state == State.MIDDLE || state == State.DATA;
+    }
+
+    /** The section being read is complete: on to the next one, after the data section the footer. */
+    private void nextSection() {
+        if (state == State.DATA) {
+            footerNext();
+        } else {
+            state = state == State.FRONT ? State.MIDDLE : State.DATA;
         }
     }
 
