@@ -83,6 +83,17 @@ public final class BufferList {
     }
 
     /**
+     * @return the owner the i-th segment holds a reference on (given to {@link #append(ByteBuffer,
+     *     ReferenceCounted)}), or null for an unowned segment; the reference stays the list's
+     */
+    public ReferenceCounted owner(int i) {
+        if (i < 0 || i >= tail - head) {
+            throw new IndexOutOfBoundsException(i);
+        }
+        return owners[head + i];
+    }
+
+    /**
      * Appends the remaining bytes of {@code buffer} as a segment, without copying. The list keeps
      * its own view; the caller's position and limit are unchanged. Empty buffers are ignored.
      */

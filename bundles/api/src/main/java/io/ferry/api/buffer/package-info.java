@@ -8,5 +8,5 @@
  * memory returns to its pool when the last reference is released.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.ferry.api.buffer;

@@ -16,7 +16,10 @@ import java.util.function.LongConsumer;
  * acknowledged by the peer, for lossless ones); the sender must not touch it afterwards. A received
  * message is owned by the dispatcher that accepted it, which must call {@link #release()} when done:
  * that returns its bytes to the receive throttle, and a dispatcher that holds messages makes the
- * connection stop reading instead of growing memory.
+ * connection stop reading instead of growing memory. The segments of a received message's
+ * sections may be read-only views of the messenger's receive memory (their crcs already verified,
+ * so a message sent on is not checksummed again): a dispatcher that wants to change bytes copies
+ * them first.
  *
  * <p><b>Threading:</b> a message is used by one thread at a time; {@link #release()} may be called
  * from any thread, once (later calls do nothing).

@@ -3,6 +3,8 @@ package io.ferry.api.buffer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -158,6 +160,27 @@ class BufferListTest {
         to.clear();
         assertEquals(1, owner.refCount(), "cleared once, released once");
         assertArrayEquals(bytes(20, 2), from.toByteArray(), "the two lists share no slots");
+    }
+
+    @Test
+    void ownerShouldNameEachSegmentsOwnerAndFollowConsumeAndMoves() {
+        CountingOwner first = new CountingOwner();
+        CountingOwner third = new CountingOwner();
+        BufferList list = new BufferList();
+        list.append(ByteBuffer.wrap(bytes(0, 4)), first);
+        list.append(ByteBuffer.wrap(bytes(4, 4)));
+        list.append(ByteBuffer.wrap(bytes(8, 4)), third);
+        assertSame(first, list.owner(0));
+        assertNull(list.owner(1), "an unowned segment");
+        assertSame(third, list.owner(2));
+        assertEquals(2, first.refCount(), "asking takes no reference");
+        list.consume(4);
+        assertNull(list.owner(0), "indices follow the consumed front");
+        BufferList moved = new BufferList().append(list);
+        assertSame(third, moved.owner(1));
+        assertThrows(IndexOutOfBoundsException.class, () -> moved.owner(2));
+        assertThrows(IndexOutOfBoundsException.class, () -> moved.owner(-1));
+        moved.clear();
     }
 
     @Test

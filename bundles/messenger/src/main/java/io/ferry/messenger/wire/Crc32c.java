@@ -12,7 +12,8 @@ import java.util.zip.CRC32C;
  * ({@code raw(s, d) = jdk(d) ^ ~shift(~0, n) ^ shift(s, n)}). {@code shift(~0, n)} comes from a
  * table for {@code n} below {@value #SHIFT_TABLE_SIZE} (every header, footer and small section), so
  * a seed-0 crc of a short input costs the intrinsic plus one load; inputs of a few bytes use the
- * byte table. A list of segments is fed to the intrinsic as one stream and corrected once.
+ * byte table. A list of segments is fed to the intrinsic as one stream and corrected once; the
+ * crcs of consecutive runs combine without a pass over them ({@link #concat}).
  *
  * <p>Stateless (a per-thread {@link CRC32C}); any thread.
  */
@@ -111,23 +112,12 @@ public final class Crc32c {
     }
 
     /**
-     * @return Ceph's crc32c of {@code length} bytes from {@code offset} of the byte sequence laid
-     *     over {@code pieces}, each holding {@code pieceSize} of it in order (a large payload read
-     *     into whole chunks); one stream through the intrinsic, one correction
+     * @return the crc32c (seed 0) of bytes A followed by bytes B, from the crc32c (seed 0) of each:
+     *     {@code raw(0, A|B) = raw(raw(0, A), B) = raw(0, B) ^ shift(raw(0, A), |B|)}; a few matrix
+     *     products, not a pass over the bytes
      */
-    static int overPieces(int seed, CountedBuffer[] pieces, int pieceSize, long offset, long length) {
-        CRC32C jdk = JDK.get();
-        jdk.reset();
-        long at = offset;
-        long left = length;
-        while (left > 0) {
-            int within = (int) (at % pieceSize);
-            int n = (int) Math.min(left, pieceSize - within);
-            feed(jdk, pieces[(int) (at / pieceSize)].buffer, within, n);
-            at += n;
-            left -= n;
-        }
-        return length == 0 ? seed : correct(jdk, seed, length);
+    static int concat(int crcOfFirst, int crcOfSecond, long secondLength) {
+        return crcOfSecond ^ shift(crcOfFirst, secondLength);
     }
 
     private static int bytewise(int seed, ByteBuffer buf, int offset, int len) {

@@ -402,17 +402,18 @@ public final class FrameReader {
         int frontCrc = scratchBuf.getInt(f + MessageFooter.FRONT_CRC_OFFSET);
         int middleCrc = scratchBuf.getInt(f + MessageFooter.MIDDLE_CRC_OFFSET);
         int dataCrc = scratchBuf.getInt(f + MessageFooter.DATA_CRC_OFFSET);
-        if (sectionCrc(0, frontLen) != frontCrc) {
-            return fail(ErrorKind.CRC, "bad front crc (" + header + ")");
+        BufferList front = section(0, frontLen);
+        BufferList middle = section(frontLen, middleLen);
+        BufferList data = section(frontLen + middleLen, dataLen);
+        String bad = verifiedCrc(front) != frontCrc ? "front" : verifiedCrc(middle) != middleCrc ? "middle"
+                : checkDataCrc && (flags & Msgr.FOOTER_NOCRC) == 0 && verifiedCrc(data) != dataCrc ? "data" : null;
+        if (bad != null) {
+            front.clear();
+            middle.clear();
+            data.clear();
+            return fail(ErrorKind.CRC, "bad " + bad + " crc (" + header + ")");
         }
-        if (sectionCrc(frontLen, middleLen) != middleCrc) {
-            return fail(ErrorKind.CRC, "bad middle crc (" + header + ")");
-        }
-        if (checkDataCrc && (flags & Msgr.FOOTER_NOCRC) == 0 && sectionCrc(frontLen + middleLen, dataLen) != dataCrc) {
-            return fail(ErrorKind.CRC, "bad data crc (" + header + ")");
-        }
-        Message m = new Message(header.type(), section(0, frontLen), section(frontLen, middleLen),
-                section(frontLen + middleLen, dataLen));
+        Message m = new Message(header.type(), front, middle, data);
         dropPooled();
         dropPieces();
         dropInPlace();
@@ -448,15 +449,27 @@ public final class FrameReader {
         state = State.FOOTER;
     }
 
-    /** @return the crc32c of a section of the message being read */
-    private int sectionCrc(int offset, int length) {
-        if (inPlaceOwner != null) {
-            return Crc32c.update(0, inPlace, inPlaceAt + offset, length);
+    /**
+     * @return the crc32c (seed 0) of a section just cut; the crc of each segment is remembered by
+     *     its owner when the owner is this message's alone (a recycled payload or a piece, not the
+     *     read chunk other messages share), so that sending the section on (an echo, a forward)
+     *     need not compute it again ({@link FrameWriter}); a segment's crc is chained onto the
+     *     ones before it ({@link Crc32c#concat})
+     */
+    private int verifiedCrc(BufferList section) {
+        int segments = section.segmentCount();
+        boolean own = inPlaceOwner == null;
+        int crc = 0;
+        for (int i = 0; i < segments; i++) {
+            ByteBuffer view = section.segment(i);
+            int n = view.remaining();
+            int c = Crc32c.update(0, view, view.position(), n);
+            crc = Crc32c.concat(crc, c, n);
+            if (own && section.owner(i) instanceof CountedBuffer owner) {
+                owner.rememberCrc(view, c);
+            }
         }
-        if (pieces != null) {
-            return Crc32c.overPieces(0, pieces, memory.chunkSize(), offset, length);
-        }
-        return pooled != null ? Crc32c.update(0, pooled.buffer, offset, length) : Crc32c.compute(0, payload, offset, length);
+        return crc;
     }
 
     /**
@@ -469,14 +482,14 @@ public final class FrameReader {
             if (inPlaceOwner != null) {
                 list.append(inPlaceWindow(inPlaceAt + offset, length), inPlaceOwner);
             } else if (pooled != null) {
-                list.append(pooled.window(offset, length), pooled);
+                list.append(pooled.sectionView(offset, length), pooled);
             } else if (pieces != null) {
                 int size = memory.chunkSize();
                 for (int at = offset, end = offset + length; at < end; ) {
                     ReceiveMemory.Chunk piece = pieces[at / size];
                     int within = at % size;
                     int n = Math.min(end - at, size - within);
-                    list.append(piece.window(within, n), piece);
+                    list.append(piece.sectionView(within, n), piece);
                     at += n;
                 }
             } else {
@@ -489,7 +502,7 @@ public final class FrameReader {
     /** @return a window over {@code length} bytes of the input from {@code index}, valid until the next call */
     private ByteBuffer inPlaceWindow(int index, int length) {
         if (inPlaceWindowOf != inPlace) {
-            inPlaceWindow = inPlace.duplicate();
+            inPlaceWindow = inPlace.asReadOnlyBuffer();
             inPlaceWindowOf = inPlace;
         }
         return inPlaceWindow.limit(index + length).position(index);

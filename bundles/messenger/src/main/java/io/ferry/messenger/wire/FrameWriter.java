@@ -45,6 +45,7 @@ public final class FrameWriter {
     private int publishedTo;
     /** The end of the staged bytes. */
     private int stagedTo;
+    private long crcsReused;
 
     /** @param out the connection's outgoing bytes, which this writer appends to */
     public FrameWriter(BufferList out) {
@@ -80,11 +81,45 @@ public final class FrameWriter {
         section(m.front());
         section(m.middle());
         section(m.data());
-        int dataCrc = crcData ? Crc32c.of(0, m.data()) : 0;
+        int dataCrc = crcData ? sectionCrc(m.data()) : 0;
         int flags = crcData ? Msgr.FOOTER_COMPLETE : Msgr.FOOTER_COMPLETE | Msgr.FOOTER_NOCRC;
-        MessageFooter.encode(staging, stagedTo, msgAuth, Crc32c.of(0, m.front()), Crc32c.of(0, m.middle()), dataCrc,
-                flags);
+        MessageFooter.encode(staging, stagedTo, msgAuth, sectionCrc(m.front()), sectionCrc(m.middle()), dataCrc, flags);
         stagedTo += footerSize;
+    }
+
+    /**
+     * @return the crc32c (seed 0) of a section to send: for a section received and sent on (an
+     *     echo, a forward), the crcs the reader verified and its buffers remembered, chained,
+     *     instead of a pass over the bytes; otherwise computed
+     */
+    private int sectionCrc(BufferList section) {
+        int segments = section.segmentCount();
+        if (segments == 0 || remembered(section, 0) < 0) {
+            return Crc32c.of(0, section); // a section built by the sender: one pass over all segments
+        }
+        int crc = 0;
+        for (int i = 0; i < segments; i++) {
+            ByteBuffer view = section.segment(i);
+            int n = view.remaining();
+            long known = remembered(section, i);
+            if (known >= 0) {
+                crc = Crc32c.concat(crc, (int) known, n);
+                crcsReused++;
+            } else {
+                crc = Crc32c.update(crc, view, view.position(), n);
+            }
+        }
+        return crc;
+    }
+
+    /** @return the crc the i-th segment's owner remembers for it, or -1 */
+    private static long remembered(BufferList section, int i) {
+        return section.owner(i) instanceof CountedBuffer owner ? owner.rememberedCrc(section.segment(i)) : -1;
+    }
+
+    /** @return segments whose remembered crc was used instead of a pass over their bytes (for tests and statistics) */
+    public long crcsReused() {
+        return crcsReused;
     }
 
     /** Stages TAG_ACK + le64 seq. */

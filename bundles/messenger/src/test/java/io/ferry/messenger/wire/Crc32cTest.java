@@ -47,24 +47,18 @@ class Crc32cTest {
         }
     }
 
-    /** A large payload's crc over the chunks it was copied into, at any offset and length. */
+    /** A section's crc from its segments' crcs (a large payload's pieces), at any split. */
     @Test
-    void shouldComputeOverPiecesAsOverOneArray() {
+    void shouldConcatenateCrcsOfConsecutiveRuns() {
         Random random = new Random(11);
-        int pieceSize = 1000;
-        byte[] whole = new byte[4500];
+        byte[] whole = new byte[70_000];
         random.nextBytes(whole);
-        ReceiveMemory memory = new ReceiveMemory(ReceiveBuffer.MIN_ROOM);
-        CountedBuffer[] pieces = new CountedBuffer[5];
-        for (int i = 0; i < pieces.length; i++) {
-            pieces[i] = memory.takeChunk();
-            pieces[i].buffer.put(0, whole, i * pieceSize, Math.min(pieceSize, whole.length - i * pieceSize));
-        }
-        int[][] ranges = {{0, 4500}, {0, 0}, {999, 2}, {1000, 1000}, {17, 3}, {2500, 1999}, {1, 4499}};
-        for (int[] r : ranges) {
-            int seed = random.nextInt();
-            assertEquals(Crc32c.compute(seed, whole, r[0], r[1]), Crc32c.overPieces(seed, pieces, pieceSize, r[0], r[1]),
-                    "offset " + r[0] + " length " + r[1]);
+        int[] cuts = {0, 1, 15, 16, 999, 1000, 4096, 8193, 65_536, 69_999, 70_000};
+        for (int cut : cuts) {
+            int first = Crc32c.compute(0, whole, 0, cut);
+            int second = Crc32c.compute(0, whole, cut, whole.length - cut);
+            assertEquals(Crc32c.compute(0, whole, 0, whole.length), Crc32c.concat(first, second, whole.length - cut),
+                    "cut at " + cut);
         }
     }
 
