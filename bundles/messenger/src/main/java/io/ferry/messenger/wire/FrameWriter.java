@@ -94,11 +94,13 @@ public final class FrameWriter {
      */
     private int sectionCrc(BufferList section) {
         int segments = section.segmentCount();
-        if (segments == 0 || remembered(section, 0) < 0) {
+        long first = segments == 0 ? -1 : remembered(section, 0);
+        if (first < 0) {
             return Crc32c.of(0, section); // a section built by the sender: one pass over all segments
         }
-        int crc = 0;
-        for (int i = 0; i < segments; i++) {
+        int crc = (int) first;
+        crcsReused++;
+        for (int i = 1; i < segments; i++) {
             ByteBuffer view = section.segment(i);
             int n = view.remaining();
             long known = remembered(section, i);

@@ -1,5 +1,9 @@
 package io.ferry.messenger.wire;
 
+import static io.ferry.messenger.wire.WireFixtures.decode;
+import static io.ferry.messenger.wire.WireFixtures.frame;
+import static io.ferry.messenger.wire.WireFixtures.random;
+import static io.ferry.messenger.wire.WireFixtures.readerOn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,32 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class CrcReuseTest {
     private static final int CHUNK = ReceiveMemory.CHUNK_SIZE;
-
-    private static byte[] random(Random r, int n) {
-        byte[] b = new byte[n];
-        r.nextBytes(b);
-        return b;
-    }
-
-    private static byte[] frame(byte[] front, byte[] middle, byte[] data) {
-        BufferList out = new BufferList();
-        FrameWriter.writeMessage(out, new Message(0x30, BufferList.wrap(front), BufferList.wrap(middle), BufferList.wrap(data)),
-                1, EntityName.osd(1), true);
-        return out.toByteArray();
-    }
-
-    private static FrameReader readerOn(ReceiveMemory memory) {
-        FrameReader reader = new FrameReader(16 << 20, memory);
-        reader.setMsgAuth(true);
-        return reader;
-    }
-
-    private static Message decode(FrameReader reader, byte[] frame) {
-        RecordingSink sink = new RecordingSink();
-        assertEquals(FrameReader.NEED_MORE, reader.feed(ByteBuffer.wrap(frame), sink), reader.error());
-        assertEquals(1, sink.messages.size());
-        return sink.messages.get(0);
-    }
 
     /** Writes {@code m} with a connection's writer. @return the frame's bytes and the writer */
     private static byte[] send(FrameWriter writer, BufferList out, Message m) {

@@ -1,5 +1,8 @@
 package io.ferry.messenger.wire;
 
+import static io.ferry.messenger.wire.WireFixtures.frame;
+import static io.ferry.messenger.wire.WireFixtures.random;
+import static io.ferry.messenger.wire.WireFixtures.readerOn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,19 +22,6 @@ import org.junit.jupiter.api.Test;
 class LargePayloadTest {
     private static final int CHUNK = ReceiveMemory.CHUNK_SIZE;
 
-    private static byte[] random(Random r, int n) {
-        byte[] b = new byte[n];
-        r.nextBytes(b);
-        return b;
-    }
-
-    private static byte[] frame(byte[] front, byte[] middle, byte[] data) {
-        BufferList out = new BufferList();
-        FrameWriter.writeMessage(out, new Message(0x30, BufferList.wrap(front), BufferList.wrap(middle), BufferList.wrap(data)),
-                1, EntityName.osd(1), true);
-        return out.toByteArray();
-    }
-
     /** Feeds {@code frame} (from {@code from} to {@code to}) in reads of random sizes, as a socket would. */
     private static int feed(FrameReader reader, byte[] frame, int from, int to, Random r, RecordingSink sink) {
         int f = FrameReader.NEED_MORE;
@@ -41,13 +31,6 @@ class LargePayloadTest {
             at += n;
         }
         return f;
-    }
-
-    /** @return a reader of messages up to 16 MiB with MSG_AUTH footers, copying into {@code memory} */
-    private static FrameReader readerOn(ReceiveMemory memory) {
-        FrameReader reader = new FrameReader(16 << 20, memory);
-        reader.setMsgAuth(true);
-        return reader;
     }
 
     private static void assertDirect(BufferList section) {

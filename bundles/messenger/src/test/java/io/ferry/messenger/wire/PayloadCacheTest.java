@@ -1,5 +1,7 @@
 package io.ferry.messenger.wire;
 
+import static io.ferry.messenger.wire.WireFixtures.decode;
+import static io.ferry.messenger.wire.WireFixtures.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,19 +22,6 @@ class PayloadCacheTest {
         FrameWriter.writeMessage(out, new Message(0x30, BufferList.wrap(front), new BufferList(), BufferList.wrap(data)), seq,
                 EntityName.osd(1), true);
         return out.toByteArray();
-    }
-
-    private static byte[] random(Random r, int n) {
-        byte[] b = new byte[n];
-        r.nextBytes(b);
-        return b;
-    }
-
-    private static Message decode(FrameReader reader, byte[] frame) {
-        RecordingSink sink = new RecordingSink();
-        assertEquals(FrameReader.NEED_MORE, reader.feed(ByteBuffer.wrap(frame), sink));
-        assertEquals(1, sink.messages.size());
-        return sink.messages.get(0);
     }
 
     @Test
