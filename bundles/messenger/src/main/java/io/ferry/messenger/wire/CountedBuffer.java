@@ -41,10 +41,13 @@ abstract class CountedBuffer implements ReferenceCounted {
     private final ByteBuffer window;
     /** The read-only twin of {@link #window}, for the sections of received messages; made on first use. */
     private ByteBuffer sectionWindow;
-    /** Remembered crcs: the section view, and per entry its length and crc32c (seed 0). */
-    private final ByteBuffer[] crcViews = new ByteBuffer[REMEMBERED_CRCS];
-    private final int[] crcLengths = new int[REMEMBERED_CRCS];
-    private final int[] crcValues = new int[REMEMBERED_CRCS];
+    /**
+     * Remembered crcs: the section view, and per entry its length and crc32c (seed 0); made on the
+     * first (a staging chunk, or a read chunk only ever viewed in place, never needs them).
+     */
+    private ByteBuffer[] crcViews;
+    private int[] crcLengths;
+    private int[] crcValues;
     private int crcCount;
     /** A message's three sections. */
     static final int REMEMBERED_CRCS = 3;
@@ -85,7 +88,11 @@ abstract class CountedBuffer implements ReferenceCounted {
      * as a list holds it (position 0); the oldest entry gives way when all are taken. Reader's thread.
      */
     final void rememberCrc(ByteBuffer view, int crc) {
-        if (crcCount == REMEMBERED_CRCS) {
+        if (crcViews == null) {
+            crcViews = new ByteBuffer[REMEMBERED_CRCS];
+            crcLengths = new int[REMEMBERED_CRCS];
+            crcValues = new int[REMEMBERED_CRCS];
+        } else if (crcCount == REMEMBERED_CRCS) {
             System.arraycopy(crcViews, 1, crcViews, 0, REMEMBERED_CRCS - 1);
             System.arraycopy(crcLengths, 1, crcLengths, 0, REMEMBERED_CRCS - 1);
             System.arraycopy(crcValues, 1, crcValues, 0, REMEMBERED_CRCS - 1);

@@ -27,18 +27,19 @@ import org.junit.jupiter.api.Test;
 class CrcReuseTest {
     private static final int CHUNK = ReceiveMemory.CHUNK_SIZE;
 
-    /** Writes {@code m} with a connection's writer. @return the frame's bytes and the writer */
-    private static byte[] send(FrameWriter writer, BufferList out, Message m) {
-        writer.message(m, 7, EntityName.osd(2), true, true);
-        writer.publish();
-        byte[] bytes = out.toByteArray();
-        out.clear();
-        return bytes;
-    }
+    /** A connection's sending side: its outgoing list and frame writer. */
+    private static final class Sender {
+        final BufferList out = new BufferList();
+        final FrameWriter writer = new FrameWriter(out);
 
-    /** @return the message {@code frame} holds, decoded by a fresh reader (which checks every crc) */
-    private static Message redecode(byte[] frame) {
-        return decode(readerOn(new ReceiveMemory(CHUNK)), frame);
+        /** @return {@code m} as the peer gets it: written, then decoded by a fresh reader (which checks every crc) */
+        Message sendAndDecode(Message m) {
+            writer.message(m, 7, EntityName.osd(2), true, true);
+            writer.publish();
+            byte[] bytes = out.toByteArray();
+            out.clear();
+            return decode(readerOn(new ReceiveMemory(CHUNK)), bytes);
+        }
     }
 
     @Test
@@ -47,13 +48,11 @@ class CrcReuseTest {
         FrameReader reader = readerOn(new ReceiveMemory(CHUNK));
         byte[] front = random(r, 4096);
         Message request = decode(reader, frame(front, new byte[0], new byte[0]));
-        BufferList out = new BufferList();
-        FrameWriter writer = new FrameWriter(out);
+        Sender sender = new Sender();
         Message reply = new Message(0x31, new BufferList().append(request.front()), new BufferList(), new BufferList());
         request.release();
-        byte[] echoed = send(writer, out, reply);
-        assertEquals(1, writer.crcsReused(), "the front's crc was not computed again");
-        Message back = redecode(echoed);
+        Message back = sender.sendAndDecode(reply);
+        assertEquals(1, sender.writer.crcsReused(), "the front's crc was not computed again");
         assertArrayEquals(front, back.front().toByteArray());
         reply.release();
         back.release();
@@ -68,11 +67,9 @@ class CrcReuseTest {
         byte[] data = random(r, 3 * CHUNK + 17);
         Message in = decode(reader, frame(front, middle, data));
         int segments = in.front().segmentCount() + in.middle().segmentCount() + in.data().segmentCount();
-        BufferList out = new BufferList();
-        FrameWriter writer = new FrameWriter(out);
-        byte[] forwarded = send(writer, out, in);
-        assertEquals(segments, writer.crcsReused(), "every piece's crc was reused");
-        Message back = redecode(forwarded);
+        Sender sender = new Sender();
+        Message back = sender.sendAndDecode(in);
+        assertEquals(segments, sender.writer.crcsReused(), "every piece's crc was reused");
         assertArrayEquals(front, back.front().toByteArray());
         assertArrayEquals(middle, back.middle().toByteArray());
         assertArrayEquals(data, back.data().toByteArray());
@@ -88,11 +85,10 @@ class CrcReuseTest {
         decode(reader, frame(random(r, 4000), new byte[0], new byte[0])).release();
         byte[] second = random(r, 4000); // the same size class: the same recycled buffer, other bytes
         Message m = decode(reader, frame(second, new byte[0], new byte[0]));
-        BufferList out = new BufferList();
-        FrameWriter writer = new FrameWriter(out);
-        Message back = redecode(send(writer, out, m));
+        Sender sender = new Sender();
+        Message back = sender.sendAndDecode(m);
         assertArrayEquals(second, back.front().toByteArray());
-        assertEquals(1, writer.crcsReused());
+        assertEquals(1, sender.writer.crcsReused());
         m.release();
         back.release();
     }
@@ -107,10 +103,9 @@ class CrcReuseTest {
         byte[] tail = random(r, 2000);
         BufferList data = new BufferList().append(m.front().splice(1000)).append(ByteBuffer.wrap(tail));
         Message out1 = new Message(0x32, m.front(), new BufferList(), data);
-        BufferList out = new BufferList();
-        FrameWriter writer = new FrameWriter(out);
-        Message back = redecode(send(writer, out, out1));
-        assertEquals(0, writer.crcsReused(), "no remembered crc covers these segments");
+        Sender sender = new Sender();
+        Message back = sender.sendAndDecode(out1);
+        assertEquals(0, sender.writer.crcsReused(), "no remembered crc covers these segments");
         assertArrayEquals(java.util.Arrays.copyOfRange(front, 1100, 3000), back.front().toByteArray());
         byte[] expectedData = new byte[3000];
         System.arraycopy(front, 100, expectedData, 0, 1000);
@@ -129,10 +124,9 @@ class CrcReuseTest {
         byte[] more = random(r, 1500);
         Message reply = new Message(0x33, new BufferList().append(m.front()).append(ByteBuffer.wrap(more)), new BufferList(),
                 new BufferList());
-        BufferList out = new BufferList();
-        FrameWriter writer = new FrameWriter(out);
-        Message back = redecode(send(writer, out, reply));
-        assertEquals(1, writer.crcsReused());
+        Sender sender = new Sender();
+        Message back = sender.sendAndDecode(reply);
+        assertEquals(1, sender.writer.crcsReused());
         byte[] expected = new byte[front.length + more.length];
         System.arraycopy(front, 0, expected, 0, front.length);
         System.arraycopy(more, 0, expected, front.length, more.length);
@@ -163,10 +157,9 @@ class CrcReuseTest {
         Message inPlace = sink.messages.get(0);
         assertTrue(inPlace.front().owner(0) instanceof ReceiveMemory.Chunk, "a view of the read chunk");
         assertThrows(ReadOnlyBufferException.class, () -> inPlace.front().segment(0).put(0, (byte) 1));
-        BufferList out = new BufferList();
-        FrameWriter writer = new FrameWriter(out);
-        assertArrayEquals(big, redecode(send(writer, out, inPlace)).front().toByteArray());
-        assertEquals(0, writer.crcsReused());
+        Sender sender = new Sender();
+        assertArrayEquals(big, sender.sendAndDecode(inPlace).front().toByteArray());
+        assertEquals(0, sender.writer.crcsReused());
         pooled.release();
         pieces.release();
         inPlace.release();
